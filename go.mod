@@ -1,0 +1,3 @@
+module github.com/smppstack/smpp
+
+go 1.26

@@ -1,0 +1,252 @@
+package pdu
+
+import "encoding/binary"
+
+// PDU is implemented by every PDU body type of this package. The interface is
+// sealed: unknown command ids are represented by [*Unknown].
+type PDU interface {
+	// CommandID returns the command_id this body is sent with.
+	CommandID() CommandID
+	appendBody(dst []byte) ([]byte, error)
+	decodeBody(d *decoder)
+}
+
+// New returns a zero body for id, or nil and false when id is not a command
+// defined by SMPP v3.4 or v5.0.
+func New(id CommandID) (PDU, bool) {
+	var p PDU
+	switch id {
+	case CmdGenericNACK:
+		p = &GenericNACK{}
+	case CmdBindReceiver, CmdBindTransmitter, CmdBindTransceiver:
+		p = &Bind{Mode: bindModeOf(id)}
+	case CmdBindReceiverResp, CmdBindTransmitterResp, CmdBindTransceiverResp:
+		p = &BindResp{Mode: bindModeOf(id)}
+	case CmdOutbind:
+		p = &Outbind{}
+	case CmdUnbind:
+		p = &Unbind{}
+	case CmdUnbindResp:
+		p = &UnbindResp{}
+	case CmdEnquireLink:
+		p = &EnquireLink{}
+	case CmdEnquireLinkResp:
+		p = &EnquireLinkResp{}
+	case CmdSubmitSM:
+		p = &SubmitSM{}
+	case CmdSubmitSMResp:
+		p = &SubmitSMResp{}
+	case CmdDeliverSM:
+		p = &DeliverSM{}
+	case CmdDeliverSMResp:
+		p = &DeliverSMResp{}
+	case CmdDataSM:
+		p = &DataSM{}
+	case CmdDataSMResp:
+		p = &DataSMResp{}
+	case CmdSubmitMulti:
+		p = &SubmitMulti{}
+	case CmdSubmitMultiResp:
+		p = &SubmitMultiResp{}
+	case CmdQuerySM:
+		p = &QuerySM{}
+	case CmdQuerySMResp:
+		p = &QuerySMResp{}
+	case CmdCancelSM:
+		p = &CancelSM{}
+	case CmdCancelSMResp:
+		p = &CancelSMResp{}
+	case CmdReplaceSM:
+		p = &ReplaceSM{}
+	case CmdReplaceSMResp:
+		p = &ReplaceSMResp{}
+	case CmdAlertNotification:
+		p = &AlertNotification{}
+	case CmdBroadcastSM:
+		p = &BroadcastSM{}
+	case CmdBroadcastSMResp:
+		p = &BroadcastSMResp{}
+	case CmdQueryBroadcastSM:
+		p = &QueryBroadcastSM{}
+	case CmdQueryBroadcastSMResp:
+		p = &QueryBroadcastSMResp{}
+	case CmdCancelBroadcastSM:
+		p = &CancelBroadcastSM{}
+	case CmdCancelBroadcastSMResp:
+		p = &CancelBroadcastSMResp{}
+	default:
+		return nil, false
+	}
+	return p, true
+}
+
+// Encoder encodes PDUs. The zero value follows SMPP v5.0 §3.2.1.3: a
+// response with a non-zero command_status is sent without a body.
+type Encoder struct {
+	// ErrorRespBody, when set, sends the body of a response even when its
+	// command_status is non-zero (some peers reject header-only
+	// submit_sm_resp / deliver_sm_resp, pdus.md §5).
+	ErrorRespBody bool
+}
+
+// Append appends the header and body of p to dst, with command_length
+// back-patched. It validates what it sends: a field over its maximum length
+// is an *[EncodeError] and dst is returned unchanged.
+func Append(dst []byte, seq uint32, status Status, p PDU) ([]byte, error) {
+	return Encoder{}.Append(dst, seq, status, p)
+}
+
+// Append appends the header and body of p to dst; see [Append].
+func (e Encoder) Append(dst []byte, seq uint32, status Status, p PDU) ([]byte, error) {
+	start := len(dst)
+	id := p.CommandID()
+	dst = append(dst, 0, 0, 0, 0,
+		byte(id>>24), byte(id>>16), byte(id>>8), byte(id),
+		byte(status>>24), byte(status>>16), byte(status>>8), byte(status),
+		byte(seq>>24), byte(seq>>16), byte(seq>>8), byte(seq))
+	if status == StatusOK || !id.IsResponse() || e.ErrorRespBody {
+		var err error
+		dst, err = p.appendBody(dst)
+		if err != nil {
+			return dst[:start], err
+		}
+	}
+	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start))
+	return dst, nil
+}
+
+// Marshal encodes p into a new slice.
+func Marshal(seq uint32, status Status, p PDU) ([]byte, error) {
+	return Append(make([]byte, 0, 64), seq, status, p)
+}
+
+// Decoder decodes frames. The zero value is strict, with a 64 KiB limit.
+type Decoder struct {
+	// MaxLen is the largest command_length accepted; 0 means DefaultMaxLen.
+	MaxLen int
+	// Lenient accepts C-Octet Strings longer than their spec maximum, time
+	// fields of the wrong length and TLVs of unexpected lengths, as many
+	// real peers send them (pdus.md §1: strict when sending, configurable
+	// when receiving).
+	Lenient bool
+}
+
+// Decode decodes one complete frame with a strict [Decoder].
+func Decode(frame []byte) (Header, PDU, error) {
+	return Decoder{}.Decode(frame)
+}
+
+// Decode decodes one complete frame: exactly command_length octets.
+//
+// The returned Header is valid whenever the frame had 16 octets, even when an
+// error is returned; errors are *[DecodeError]. A response with a non-zero
+// command_status decodes with or without a body; an undecodable body of such
+// a response is ignored (pdus.md §5). An unknown command_id decodes to
+// *[Unknown] without error; the caller decides how to answer it
+// (generic_nack with ESME_RINVCMDID).
+//
+// The PDU may alias frame (short_message, TLV values, raw bodies): do not
+// modify frame afterwards.
+func (dc Decoder) Decode(frame []byte) (Header, PDU, error) {
+	h, err := DecodeHeader(frame)
+	if err != nil {
+		return h, nil, &DecodeError{Status: StatusInvCmdLen, Err: ErrShortFrame}
+	}
+	max := dc.MaxLen
+	if max <= 0 {
+		max = DefaultMaxLen
+	}
+	switch {
+	case h.Length < HeaderLen:
+		return h, nil, &DecodeError{Header: h, HeaderValid: true, Status: StatusInvCmdLen, Err: ErrBadLength}
+	case int64(h.Length) > int64(max):
+		return h, nil, &DecodeError{Header: h, HeaderValid: true, Status: StatusInvCmdLen, Err: ErrFrameTooLarge}
+	case int64(h.Length) != int64(len(frame)):
+		return h, nil, &DecodeError{Header: h, HeaderValid: true, Status: StatusInvCmdLen, Err: ErrShortFrame}
+	}
+	body := frame[HeaderLen:]
+	p := newFast(h.ID)
+	if p == nil {
+		return h, &Unknown{ID: h.ID, Body: body}, nil
+	}
+	d := decoder{b: body, id: h.ID, strict: !dc.Lenient}
+	decodeInto(p, &d)
+	if d.err != nil {
+		if h.ID.IsResponse() && h.Status != StatusOK {
+			// v5.0 §3.2.1.3: the body of an error response is ignored.
+			p, _ = New(h.ID)
+			return h, p, nil
+		}
+		d.err.Header, d.err.HeaderValid = h, true
+		return h, p, d.err
+	}
+	d.finish()
+	return h, p, nil
+}
+
+// newFast is New without the second result, for the hot path.
+func newFast(id CommandID) PDU {
+	switch id {
+	case CmdSubmitSM:
+		return &SubmitSM{}
+	case CmdSubmitSMResp:
+		return &SubmitSMResp{}
+	case CmdDeliverSM:
+		return &DeliverSM{}
+	case CmdDeliverSMResp:
+		return &DeliverSMResp{}
+	}
+	p, _ := New(id)
+	return p
+}
+
+// decodeInto dispatches on the concrete type so that the decoder does not
+// escape to the heap through an interface call.
+func decodeInto(p PDU, d *decoder) {
+	switch p := p.(type) {
+	case *SubmitSM:
+		p.decodeBody(d)
+	case *DeliverSM:
+		p.decodeBody(d)
+	case *SubmitSMResp:
+		p.decodeBody(d)
+	case *DeliverSMResp:
+		p.decodeBody(d)
+	case *DataSM:
+		p.decodeBody(d)
+	case *DataSMResp:
+		p.decodeBody(d)
+	case *Bind:
+		p.decodeBody(d)
+	case *BindResp:
+		p.decodeBody(d)
+	case *Outbind:
+		p.decodeBody(d)
+	case *SubmitMulti:
+		p.decodeBody(d)
+	case *SubmitMultiResp:
+		p.decodeBody(d)
+	case *QuerySM:
+		p.decodeBody(d)
+	case *QuerySMResp:
+		p.decodeBody(d)
+	case *CancelSM:
+		p.decodeBody(d)
+	case *ReplaceSM:
+		p.decodeBody(d)
+	case *AlertNotification:
+		p.decodeBody(d)
+	case *BroadcastSM:
+		p.decodeBody(d)
+	case *BroadcastSMResp:
+		p.decodeBody(d)
+	case *QueryBroadcastSM:
+		p.decodeBody(d)
+	case *QueryBroadcastSMResp:
+		p.decodeBody(d)
+	case *CancelBroadcastSM:
+		p.decodeBody(d)
+	default:
+		p.decodeBody(d)
+	}
+}

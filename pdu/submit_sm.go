@@ -1,0 +1,132 @@
+package pdu
+
+// SubmitSM is submit_sm (SMPP v3.4 §4.4, pdus.md §6.5): an ESME submits one
+// short message. sm_length is derived from ShortMessage. To carry more than
+// 255 octets use the message_payload TLV with an empty ShortMessage.
+type SubmitSM struct {
+	ServiceType          string             `json:"service_type"` // ≤5 characters
+	SourceAddrTON        TON                `json:"source_addr_ton"`
+	SourceAddrNPI        NPI                `json:"source_addr_npi"`
+	SourceAddr           string             `json:"source_addr"` // ≤20 characters
+	DestAddrTON          TON                `json:"dest_addr_ton"`
+	DestAddrNPI          NPI                `json:"dest_addr_npi"`
+	DestinationAddr      string             `json:"destination_addr"` // ≤20 characters
+	ESMClass             ESMClass           `json:"esm_class"`
+	ProtocolID           uint8              `json:"protocol_id"`
+	PriorityFlag         uint8              `json:"priority_flag"`
+	ScheduleDeliveryTime string             `json:"schedule_delivery_time"` // "" or 16 characters
+	ValidityPeriod       string             `json:"validity_period"`        // "" or 16 characters
+	RegisteredDelivery   RegisteredDelivery `json:"registered_delivery"`
+	ReplaceIfPresentFlag uint8              `json:"replace_if_present_flag"`
+	DataCoding           DataCoding         `json:"data_coding"`
+	SMDefaultMsgID       uint8              `json:"sm_default_msg_id"`
+	ShortMessage         OctetString        `json:"short_message"`
+	TLVs                 TLVs               `json:"tlvs"`
+
+	tlvBuf [2]TLV // backing store for the usual few TLVs: one allocation per decode
+}
+
+// CommandID returns CmdSubmitSM.
+func (*SubmitSM) CommandID() CommandID { return CmdSubmitSM }
+
+// Source returns the source address.
+func (p *SubmitSM) Source() Address {
+	return Address{p.SourceAddrTON, p.SourceAddrNPI, p.SourceAddr}
+}
+
+// Dest returns the destination address.
+func (p *SubmitSM) Dest() Address {
+	return Address{p.DestAddrTON, p.DestAddrNPI, p.DestinationAddr}
+}
+
+// SetSource sets the source address fields.
+func (p *SubmitSM) SetSource(a Address) {
+	p.SourceAddrTON, p.SourceAddrNPI, p.SourceAddr = a.TON, a.NPI, a.Addr
+}
+
+// SetDest sets the destination address fields.
+func (p *SubmitSM) SetDest(a Address) {
+	p.DestAddrTON, p.DestAddrNPI, p.DestinationAddr = a.TON, a.NPI, a.Addr
+}
+
+// Message returns the user data: message_payload when present and
+// short_message is empty, else short_message (encoding.md §11.1).
+func (p *SubmitSM) Message() []byte {
+	if len(p.ShortMessage) == 0 {
+		if v, ok := p.TLVs.Get(TagMessagePayload); ok {
+			return v
+		}
+	}
+	return p.ShortMessage
+}
+
+func (p *SubmitSM) appendBody(dst []byte) ([]byte, error) {
+	return p.appendSM(dst, CmdSubmitSM)
+}
+
+// appendSM encodes the 18-field body shared by submit_sm and deliver_sm.
+func (p *SubmitSM) appendSM(dst []byte, id CommandID) ([]byte, error) {
+	var e encErr
+	dst = appendCString(dst, p.ServiceType, 6, "service_type", &e)
+	dst = append(dst, p.SourceAddrTON, p.SourceAddrNPI)
+	dst = appendCString(dst, p.SourceAddr, 21, "source_addr", &e)
+	dst = append(dst, p.DestAddrTON, p.DestAddrNPI)
+	dst = appendCString(dst, p.DestinationAddr, 21, "destination_addr", &e)
+	dst = append(dst, p.ESMClass, p.ProtocolID, p.PriorityFlag)
+	dst = appendTime(dst, p.ScheduleDeliveryTime, "schedule_delivery_time", &e)
+	dst = appendTime(dst, p.ValidityPeriod, "validity_period", &e)
+	dst = append(dst, p.RegisteredDelivery, p.ReplaceIfPresentFlag, p.DataCoding, p.SMDefaultMsgID)
+	dst = appendShortMessage(dst, p.ShortMessage, &e)
+	dst = appendTLVs(dst, p.TLVs, &e)
+	return dst, e.error(id)
+}
+
+func (p *SubmitSM) decodeBody(d *decoder) {
+	d.cstring(&p.ServiceType, 6, StatusInvServiceType, "service_type")
+	d.u8(&p.SourceAddrTON, "source_addr_ton")
+	d.u8(&p.SourceAddrNPI, "source_addr_npi")
+	d.cstring(&p.SourceAddr, 21, StatusInvSrcAddr, "source_addr")
+	d.u8(&p.DestAddrTON, "dest_addr_ton")
+	d.u8(&p.DestAddrNPI, "dest_addr_npi")
+	d.cstring(&p.DestinationAddr, 21, StatusInvDstAddr, "destination_addr")
+	d.u8(&p.ESMClass, "esm_class")
+	d.u8(&p.ProtocolID, "protocol_id")
+	d.u8(&p.PriorityFlag, "priority_flag")
+	d.timeString(&p.ScheduleDeliveryTime, StatusInvSched, "schedule_delivery_time")
+	d.timeString(&p.ValidityPeriod, StatusInvExpiry, "validity_period")
+	d.u8(&p.RegisteredDelivery, "registered_delivery")
+	d.u8(&p.ReplaceIfPresentFlag, "replace_if_present_flag")
+	d.u8(&p.DataCoding, "data_coding")
+	d.u8(&p.SMDefaultMsgID, "sm_default_msg_id")
+	d.shortMessage((*[]byte)(&p.ShortMessage))
+	p.TLVs = p.tlvBuf[:0]
+	d.tlvs(&p.TLVs)
+	if len(p.TLVs) == 0 {
+		p.TLVs = nil
+	}
+}
+
+// SubmitSMResp is submit_sm_resp (SMPP v3.4 §4.4.2, pdus.md §6.6).
+type SubmitSMResp struct {
+	MessageID string `json:"message_id"` // ≤64 characters
+	TLVs      TLVs   `json:"tlvs,omitempty"`
+}
+
+// CommandID returns CmdSubmitSMResp.
+func (*SubmitSMResp) CommandID() CommandID { return CmdSubmitSMResp }
+
+func (p *SubmitSMResp) appendBody(dst []byte) ([]byte, error) {
+	return appendMessageIDResp(dst, p.MessageID, p.TLVs, CmdSubmitSMResp)
+}
+
+func (p *SubmitSMResp) decodeBody(d *decoder) {
+	d.cstring(&p.MessageID, 65, StatusInvMsgID, "message_id")
+	d.tlvs(&p.TLVs)
+}
+
+func appendMessageIDResp(dst []byte, id string, t TLVs, cmd CommandID) ([]byte, error) {
+	var e encErr
+	dst = appendCString(dst, id, 65, "message_id", &e)
+	dst = appendTLVs(dst, t, &e)
+	return dst, e.error(cmd)
+}
