@@ -162,7 +162,7 @@ func (d *decoder) tlvs(dst *TLVs) {
 			return
 		}
 		if d.strict {
-			if info, ok := tagTable[tag]; ok && (n < int(info.min) || n > int(info.max)) {
+			if info, ok := lookupTag(tag); ok && (n < int(info.min) || n > int(info.max)) {
 				d.fail(info.name, StatusInvTLVLen, ErrBadValue)
 				return
 			}

@@ -246,7 +246,25 @@ func decodeInto(p PDU, d *decoder) {
 		p.decodeBody(d)
 	case *CancelBroadcastSM:
 		p.decodeBody(d)
-	default:
+	case *GenericNACK:
 		p.decodeBody(d)
+	case *Unbind:
+		p.decodeBody(d)
+	case *UnbindResp:
+		p.decodeBody(d)
+	case *EnquireLink:
+		p.decodeBody(d)
+	case *EnquireLinkResp:
+		p.decodeBody(d)
+	case *CancelSMResp:
+		p.decodeBody(d)
+	case *ReplaceSMResp:
+		p.decodeBody(d)
+	case *CancelBroadcastSMResp:
+		p.decodeBody(d)
+	case *Unknown:
+		p.decodeBody(d)
+	default:
+		panic("pdu: decodeInto: missing case for " + p.CommandID().String())
 	}
 }

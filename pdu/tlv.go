@@ -344,6 +344,36 @@ var tagTable = map[Tag]tagInfo{
 	TagITSSessionInfo:             {"its_session_info", KindOctets, 2, 2},
 }
 
+// tagIndex maps tags below 0x0700 to 1+index into tagList for a lookup
+// without hashing on the decode hot path; tags above use tagTable.
+var tagList, tagIndex = buildTagIndex()
+
+func buildTagIndex() ([]tagInfo, *[0x700]uint8) {
+	var idx [0x700]uint8
+	var list []tagInfo
+	for tag, info := range tagTable {
+		if tag < 0x700 {
+			list = append(list, info)
+			idx[tag] = uint8(len(list))
+		}
+	}
+	return list, &idx
+}
+
+func lookupTag(tag Tag) (tagInfo, bool) {
+	if tag < 0x700 {
+		if i := tagIndex[tag]; i != 0 {
+			return tagList[i-1], true
+		}
+		return tagInfo{}, false
+	}
+	if tag < 0x1201 || tag > 0x1383 {
+		return tagInfo{}, false
+	}
+	i, ok := tagTable[tag]
+	return i, ok
+}
+
 // KnownTags returns every tag defined by SMPP v3.4 and v5.0.
 func KnownTags() []Tag {
 	out := make([]Tag, 0, len(tagTable))
