@@ -21,8 +21,10 @@ type Parser struct {
 	// it is the MC's local time); nil means UTC.
 	Location *time.Location
 	// Sniff makes FromDeliverSM and FromDataSM also accept a PDU whose
-	// esm_class does not mark a receipt when its text parses with both an
-	// id and a stat, for MCs that send receipts as ordinary messages.
+	// esm_class does not mark a receipt when its text and TLVs give both an
+	// id and a recognised state, for MCs that send receipts as ordinary
+	// messages. It can mistake a mobile-originated message that looks like
+	// a receipt for one.
 	Sniff bool
 }
 
