@@ -1,3 +1,5 @@
 module github.com/smppstack/smpp
 
-go 1.26
+go 1.26.0
+
+require golang.org/x/time v0.16.0
