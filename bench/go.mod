@@ -1,6 +1,6 @@
 module github.com/smppstack/smpp/bench
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/linxGnu/gosmpp v0.3.1
