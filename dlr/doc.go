@@ -28,6 +28,6 @@
 // Dates in the text carry no zone; they are read in UTC unless a [Parser]
 // names a location. Two-digit years are 2000–2099.
 //
-// The package imports only pdu and the standard library; nothing in it
-// allocates global state, and no input makes it panic.
+// The package imports only pdu and the standard library, has no
+// package-level mutable state, and no input makes it panic.
 package dlr

@@ -10,7 +10,7 @@ const DefaultTextLen = 20
 // encoding.md §8.3).
 type IDStyle uint8
 
-// ID styles.
+// ID styles (encoding.md §8.1, §8.3).
 const (
 	// IDAsIs writes the id unchanged (the usual modern practice: the same
 	// string as submit_sm_resp).

@@ -14,7 +14,8 @@ const (
 	MatchHexDecimal                  // one is hex, the other the decimal of the same number
 )
 
-// String returns "none", "exact", "leading-zeros" or "hex-decimal".
+// String returns "none", "exact", "leading-zeros" or "hex-decimal"
+// (the rules of encoding.md §8.3).
 func (m IDMatch) String() string {
 	switch m {
 	case NoMatch:

@@ -28,14 +28,16 @@ type Parser struct {
 	Sniff bool
 }
 
-// Parse parses a delivery receipt text (SMPP v3.4 Appendix B) as the zero
-// [Parser] does: see [Parser.ParseString].
+// Parse parses a delivery receipt text (SMPP v3.4 Appendix B, encoding.md
+// §8.2) as the zero [Parser] does: see [Parser.ParseString].
 func Parse(b []byte) (Receipt, error) { return Parser{}.ParseString(string(b)) }
 
-// ParseString is [Parse] for a string.
+// ParseString is [Parse] for a string (SMPP v3.4 Appendix B, encoding.md
+// §8.2).
 func ParseString(s string) (Receipt, error) { return Parser{}.ParseString(s) }
 
-// Parse parses a delivery receipt text; see [Parser.ParseString].
+// Parse parses a delivery receipt text (SMPP v3.4 Appendix B, encoding.md
+// §8.2); see [Parser.ParseString].
 func (p Parser) Parse(b []byte) (Receipt, error) { return p.ParseString(string(b)) }
 
 // ParseString parses a delivery receipt text (SMPP v3.4 Appendix B,

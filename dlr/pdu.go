@@ -77,7 +77,8 @@ func (r *Receipt) mergeTLVs(t pdu.TLVs) {
 	}
 }
 
-// BuildOptions selects how [Receipt.DeliverSM] builds a receipt PDU.
+// BuildOptions selects how [Receipt.DeliverSM] builds a receipt PDU
+// (encoding.md §8, tlvs.md §3.7).
 type BuildOptions struct {
 	// TLVs adds receipted_message_id, message_state and network_error_code
 	// (encoding.md §8.2, tlvs.md §3.7). Set it only for a peer bound with
@@ -95,11 +96,12 @@ type BuildOptions struct {
 //
 // esm_class is 0x20 (intermediate notification) when r.Intermediate is set,
 // else 0x04 (MC delivery receipt) (encoding.md §2.2). The text goes in
-// short_message; with opt.TLVs a text longer than 255 octets goes in
-// message_payload instead, and the TLVs carry ID (when not empty),
-// [Receipt.MessageState], and NetworkError when FieldNetworkError is set or
-// it is non-zero. Without opt.TLVs an over-long text is left to the encoder
-// to reject.
+// short_message; with opt.TLVs a text longer than 254 octets (the v3.4
+// limit, encoding.md §11.1) goes in message_payload instead, and the TLVs
+// carry ID (when not empty), [Receipt.MessageState], and NetworkError when
+// FieldNetworkError is set or it is non-zero. Without opt.TLVs (v3.3, whose
+// short_message holds at most 160 octets) the text is not checked: keep
+// Format.TextLen and vendor fields small.
 func (r Receipt) DeliverSM(submitSource, submitDest pdu.Address, opt BuildOptions) *pdu.DeliverSM {
 	p := &pdu.DeliverSM{ESMClass: r.esmClass()}
 	p.SetSource(submitDest)
@@ -107,7 +109,7 @@ func (r Receipt) DeliverSM(submitSource, submitDest pdu.Address, opt BuildOption
 	text := opt.Format.Append(make([]byte, 0, 160), r)
 	if opt.TLVs {
 		r.putTLVs(&p.TLVs)
-		if len(text) > 255 {
+		if len(text) > 254 {
 			p.TLVs.Set(pdu.TagMessagePayload, text)
 			return p
 		}

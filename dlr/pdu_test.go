@@ -287,3 +287,16 @@ func TestBuildLongText(t *testing.T) {
 		t.Error("encoder accepted a 300+ octet short_message")
 	}
 }
+
+func TestBuildLengthBoundary(t *testing.T) {
+	r := New("1", pdu.StateDelivered, submit, done)
+	base := len(r.String())
+	for _, n := range []int{254, 255} {
+		r.Text = strings.Repeat("y", n-base)
+		p := r.DeliverSM(esme, target, BuildOptions{TLVs: true, Format: Format{TextLen: -1}})
+		inPayload := p.TLVs.Has(pdu.TagMessagePayload)
+		if inPayload != (n > 254) || inPayload == (len(p.ShortMessage) == n) {
+			t.Errorf("%d octets: short_message %d, message_payload %v", n, len(p.ShortMessage), inPayload)
+		}
+	}
+}

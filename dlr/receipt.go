@@ -48,7 +48,8 @@ type Receipt struct {
 	// Fields records which fields were present in the text or TLVs.
 	Fields Field
 	// FromTLV records which fields were taken from TLVs: a subset of
-	// FieldID, FieldState (with FieldStat) and FieldNetworkError.
+	// FieldID, FieldState, FieldStat (when the TLV replaced the Stat
+	// text) and FieldNetworkError.
 	FromTLV Field
 	// Vendor holds fields with keys outside Appendix B ("IMSI:", "MSC:"),
 	// in text order, keys as received.
@@ -62,7 +63,8 @@ type Receipt struct {
 // [Receipt.Fields] and [Receipt.FromTLV].
 type Field uint16
 
-// Receipt fields.
+// Receipt fields (encoding.md §8.1, plus the TLV-only network error of
+// §8.2).
 const (
 	FieldID           Field = 1 << iota // id / receipted_message_id
 	FieldSub                            // sub
@@ -76,7 +78,7 @@ const (
 	FieldNetworkError                   // network_error_code TLV
 )
 
-// String lists the fields as "id|stat|...", or "none".
+// String lists the fields (encoding.md §8.1) as "id|stat|...", or "none".
 func (f Field) String() string {
 	if f == 0 {
 		return "none"
@@ -120,7 +122,8 @@ func (f Field) name() string {
 	return "field(0x" + strconv.FormatUint(uint64(f), 16) + ")"
 }
 
-// Has reports whether every field in f was present.
+// Has reports whether every field in f was present in the text or TLVs
+// (encoding.md §8.2: any field may be missing).
 func (r Receipt) Has(f Field) bool { return r.Fields&f == f }
 
 // NetworkError is the network_error_code TLV (SMPP v3.4 §5.3.2.31, tlvs.md
