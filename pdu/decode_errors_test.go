@@ -18,7 +18,7 @@ func frameOf(t testing.TB, id CommandID, status Status, seq uint32, bodyHex stri
 	// (body appended below; AppendHeader returns a fresh slice)
 }
 
-func frame(t testing.TB, id CommandID, status Status, seq uint32, bodyHex string) []byte {
+func mkFrame(t testing.TB, id CommandID, status Status, seq uint32, bodyHex string) []byte {
 	t.Helper()
 	return append(frameOf(t, id, status, seq, bodyHex), unhex(t, bodyHex)...)
 }
@@ -370,9 +370,9 @@ func TestDecodeSubmitMultiErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			b := frame(t, CmdSubmitMulti, 0, 33, head+c.dests+rest)
+			b := mkFrame(t, CmdSubmitMulti, 0, 33, head+c.dests+rest)
 			if c.name == "dl_name unterminated" {
-				b = frame(t, CmdSubmitMulti, 0, 33, head+c.dests)
+				b = mkFrame(t, CmdSubmitMulti, 0, 33, head+c.dests)
 			}
 			de := decodeErr(t, Decoder{}, b)
 			if de.Status != c.status || de.Field != c.field {
@@ -387,7 +387,7 @@ func TestDecodeSubmitMultiErrors(t *testing.T) {
 		})
 	}
 	// Lenient accepts number_of_dests 0 and re-encodes it.
-	b := frame(t, CmdSubmitMulti, 0, 33, head+"00"+rest)
+	b := mkFrame(t, CmdSubmitMulti, 0, 33, head+"00"+rest)
 	_, p, err := Decoder{Lenient: true}.Decode(b)
 	if err != nil {
 		t.Fatalf("lenient number_of_dests 0: %v", err)
@@ -406,7 +406,7 @@ func TestDecodeSubmitMultiErrors(t *testing.T) {
 
 func TestDecodeSubmitMultiRespErrors(t *testing.T) {
 	for _, body := range []string{"6d00 05 0101 3100 00000001", "6d00 01 0101 3100 000000", "6d00 01 0101 31"} {
-		de := decodeErr(t, Decoder{}, frame(t, CmdSubmitMultiResp, 0, 5, body))
+		de := decodeErr(t, Decoder{}, mkFrame(t, CmdSubmitMultiResp, 0, 5, body))
 		if !de.GenericNACK() || !de.HeaderValid || de.Seq() != 5 {
 			t.Errorf("%s: %+v", body, de)
 		}
@@ -427,7 +427,7 @@ func TestDecodeTrailingOctets(t *testing.T) {
 		{CmdCancelSM, "00 6d00 00 00 00 00 00 00 01"},
 	}
 	for _, c := range cases {
-		b := frame(t, c.id, 0, 2, c.body)
+		b := mkFrame(t, c.id, 0, 2, c.body)
 		de := decodeErr(t, Decoder{}, b)
 		if de.Status != StatusInvCmdLen || !errors.Is(de, ErrTrailing) || !de.HeaderValid {
 			t.Errorf("%v: %v", c.id, de)
@@ -461,7 +461,7 @@ func TestDecodeErrorResponses(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			b := frame(t, c.id, StatusThrottled, 7, c.body)
+			b := mkFrame(t, c.id, StatusThrottled, 7, c.body)
 			h, p, err := Decode(b)
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
@@ -481,7 +481,7 @@ func TestDecodeErrorResponses(t *testing.T) {
 	}
 	// The same bad bodies with status 0 are errors.
 	for _, body := range []string{"616263", "00 01"} {
-		de := decodeErr(t, Decoder{}, frame(t, CmdSubmitSMResp, 0, 7, body))
+		de := decodeErr(t, Decoder{}, mkFrame(t, CmdSubmitSMResp, 0, 7, body))
 		if !de.GenericNACK() || !de.HeaderValid {
 			t.Errorf("%s: %+v", body, de)
 		}

@@ -13,7 +13,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the expected dumps in testdata/golden and the seed corpus in testdata/fuzz")
+var updateGolden = flag.Bool("update", false, "rewrite the expected dumps in testdata/golden and the seed corpus in testdata/fuzz")
 
 // dumpFrame is a stable, human-readable dump of a decoded frame: the header
 // and then every exported field of the PDU, named by its json tag.
@@ -161,7 +161,7 @@ func TestGolden(t *testing.T) {
 			}
 			got := dumpFrame(h, p)
 			path := filepath.Join("testdata", "golden", g.name+".txt")
-			if *update {
+			if *updateGolden {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}
