@@ -49,7 +49,9 @@ func (p Parser) Parse(b []byte) (Receipt, error) { return p.ParseString(string(b
 //     "submit date"/"done date" (so submit_date, SubmitDate and
 //     "Submit  Date" all work); a key starts with a letter;
 //   - any field may be missing; a value ends at the next separator and may
-//     be empty; the first occurrence of a key wins;
+//     be empty; the first occurrence of a key wins; a key followed by
+//     spaces ("stat: DELIVRD") takes the next token unless that token is
+//     itself a key;
 //   - dates are YYMMDDhhmm, YYMMDDhhmmss or YYYYMMDDhhmmss; an invalid date
 //     leaves the field unset;
 //   - stat may be the Appendix B text (DELIVRD) or a state name (DELIVERED,
@@ -99,13 +101,41 @@ func (p Parser) ParseString(s string) (Receipt, error) {
 			r.Fields |= FieldText
 			break
 		}
-		i = tokenEnd(s, j+1)
-		r.set(kind, key, s[j+1:i], loc)
+		vs, ve := j+1, tokenEnd(s, j+1)
+		if vs == ve {
+			vs, ve = spacedValue(s, ve)
+		}
+		r.set(kind, key, s[vs:ve], loc)
+		i = ve
 	}
 	if r.Fields&(FieldID|FieldStat) == 0 {
 		return r, ErrNotReceipt
 	}
 	return r, nil
+}
+
+// spacedValue handles "key: value": when the value
+// after the colon at i is empty, the next token is taken as the value if it
+// is not itself a key (has no colon and does not start "submit date"/"done
+// date"). It returns the value's bounds, empty at i otherwise.
+func spacedValue(s string, i int) (int, int) {
+	k := i
+	for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
+		k++
+	}
+	if k == i {
+		return i, i
+	}
+	e := tokenEnd(s, k)
+	for x := k; x < e; x++ {
+		if s[x] == ':' {
+			return i, i
+		}
+	}
+	if e == k || isDateWord(s[k:e]) {
+		return i, i
+	}
+	return k, e
 }
 
 // set stores one parsed field; the first occurrence of a known key wins.
