@@ -32,7 +32,8 @@ func Pack7(dst, septets []byte, fill int) []byte {
 
 // packInPlace packs b[start:] (septets) into itself after fill bits and
 // returns b truncated to the packed length. Writing never overtakes
-// reading: after septet i at most ⌊(fill+7i+7)/8⌋ ≤ i+1 octets are written.
+// reading: after septet i at most ⌊(fill+7i+7)/8⌋ ≤ i+1 octets are written;
+// only the final partial octet may need one octet more than b holds.
 func packInPlace(b []byte, start, fill int) []byte {
 	var acc uint32
 	n := fill
@@ -48,6 +49,9 @@ func packInPlace(b []byte, start, fill int) []byte {
 		}
 	}
 	if n > 0 && len(b) > start {
+		if w == len(b) { // a short text after many fill bits
+			return append(b, byte(acc))
+		}
 		b[w] = byte(acc)
 		w++
 	}
@@ -75,7 +79,7 @@ func Unpack7(dst, data []byte, fill int) []byte {
 // Unpack7N appends to dst the first n septets packed in data after fill
 // bits; it returns false when data holds fewer than n septets.
 func Unpack7N(dst, data []byte, fill, n int) ([]byte, bool) {
-	if n < 0 || fill < 0 || fill+7*n > 8*len(data) {
+	if n < 0 || fill < 0 || n > 0 && fill+7*n > 8*len(data) {
 		return dst, false
 	}
 	return unpackN(dst, data, fill, n), true
