@@ -114,10 +114,10 @@ func (p Parser) ParseString(s string) (Receipt, error) {
 	return r, nil
 }
 
-// spacedValue handles "key: value": when the value
-// after the colon at i is empty, the next token is taken as the value if it
-// is not itself a key (has no colon and does not start "submit date"/"done
-// date"). It returns the value's bounds, empty at i otherwise.
+// spacedValue handles "key: value": when the value after the colon is empty
+// (i is just past it), the next token is the value unless it is itself a key
+// (has a colon, or starts "submit date"/"done date"). It returns the value's
+// bounds, or an empty value at i.
 func spacedValue(s string, i int) (int, int) {
 	k := i
 	for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
