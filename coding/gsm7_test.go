@@ -200,10 +200,10 @@ func TestGSM7StrictRoundTripIsBijective(t *testing.T) {
 
 func TestGSM7Names(t *testing.T) {
 	for c, want := range map[GSM7]string{
-		{}:                                 "GSM 03.38",
-		{Packed: true}:                     "GSM 03.38 packed",
+		{}:                                  "GSM 03.38",
+		{Packed: true}:                      "GSM 03.38 packed",
 		{Locking: Turkish, Single: Turkish}: "GSM 03.38 locking Turkish single Turkish",
-		{Single: Spanish}:                  "GSM 03.38 single Spanish",
+		{Single: Spanish}:                   "GSM 03.38 single Spanish",
 	} {
 		if got := c.Name(); got != want {
 			t.Errorf("Name = %q, want %q", got, want)
