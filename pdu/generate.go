@@ -1,0 +1,3 @@
+package pdu
+
+//go:generate go run ./internal/gentlv
