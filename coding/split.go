@@ -242,19 +242,23 @@ type plan struct {
 	nl     []IE // national language IEs, in every segment's UDH
 	single int  // units in an unsplit SMS
 	per    int  // units per segment
+	fill   int  // fill bits before packed septets of a segment; -1 unpacked
 }
 
 func planFor(c Codec, method Concat) (plan, error) {
 	if method > ConcatPayload {
 		return plan{}, &unsupported{"concatenation method " + method.String()}
 	}
-	l := plan{m: measurerOf(c), c: c, method: method}
+	l := plan{m: measurerOf(c), c: c, method: method, fill: -1}
 	l.kind = l.m.kind()
 	if g, _, ok := unwrapGSM7(c); ok {
 		if _, _, err := g.tables(); err != nil {
 			return plan{}, err
 		}
 		l.nl = g.IEs()
+		if g.Packed {
+			l.fill = 0
+		}
 	}
 	if method == ConcatSAR && len(l.nl) > 0 {
 		return plan{}, &unsupported{"national language tables need a UDH; SAR TLVs must not be combined with one (tlvs.md §4.1)"}
@@ -266,11 +270,14 @@ func planFor(c Codec, method Concat) (plan, error) {
 func (l plan) withCapacities() plan {
 	nl := 3 * len(l.nl)
 	l.single = capacity(l.kind, udhLen(l.nl))
+	h := 6 + nl // UDH8; SAR and payload as the 8-bit UDH an MC adds
 	switch l.method {
 	case ConcatUDH16:
-		l.per = capacity(l.kind, 7+nl)
-	default: // UDH8; SAR and payload as the 8-bit UDH an MC adds
-		l.per = capacity(l.kind, 6+nl)
+		h = 7 + nl
+	}
+	l.per = capacity(l.kind, h)
+	if l.fill >= 0 && (l.method == ConcatUDH8 || l.method == ConcatUDH16) {
+		l.fill = FillBits(h)
 	}
 	return l
 }
@@ -296,17 +303,30 @@ func (c cutList) last(total int) int {
 
 // cut measures text and, when wantCuts, finds the segment starts for l.per
 // units per segment, never inside a character.
+//
+// A packed segment whose septets end exactly on an octet boundary with '@'
+// (septet 0) would read as zero padding ([Unpack7]); such an '@' starts the
+// next segment instead, leaving 7 bits of true padding.
 func (l plan) cut(text string, wantCuts bool) (int, cutList, error) {
 	var cuts cutList
-	total, cur, idx := 0, 0, 0
+	total, cur, idx, at := 0, 0, 0, -1
 	for i := 0; i < len(text); idx++ {
 		size, u, ok := l.m.next(text[i:])
 		if !ok {
 			return 0, nil, unencodable(l.c, text, i, idx)
 		}
 		if wantCuts && cur+u > l.per {
-			cuts = append(cuts, cut{i, total})
-			cur = 0
+			if at >= 0 && l.fill >= 0 && (l.fill+7*cur)%8 == 0 {
+				cuts = append(cuts, cut{at, total - 1})
+				cur = 1
+			} else {
+				cuts = append(cuts, cut{i, total})
+				cur = 0
+			}
+		}
+		at = -1
+		if text[i] == '@' {
+			at = i
 		}
 		cur += u
 		total += u
