@@ -43,6 +43,10 @@ func commands() map[string]func(ctx context.Context, args []string, stdout, stde
 	return map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) int{
 		"decode": runDecode,
 		"encode": runEncode,
+		"serve":  runServe,
+		"send":   runSend,
+		"listen": runListen,
+		"bench":  runBench,
 	}
 }
 
@@ -50,6 +54,10 @@ func commands() map[string]func(ctx context.Context, args []string, stdout, stde
 var summaries = map[string]string{
 	"decode": "decode PDUs given as hex into JSON lines",
 	"encode": "encode JSON lines (as printed by decode) into hex PDUs",
+	"serve":  "run a bare SMSC simulator (message ids, receipts with --dlr, MO injection)",
+	"send":   "submit a text (split when long), print its ids and, with --dlr, its receipts",
+	"listen": "bind and print each deliver_sm / data_sm as a JSON line",
+	"bench":  "submit N messages as fast as possible and report rate and latency",
 }
 
 func main() {
