@@ -199,8 +199,10 @@ func (s *Session) serveBind(h pdu.Header, req *pdu.Bind) {
 	s.peerVersion = req.InterfaceVersion
 	report := s.setStateLocked(BoundState(req.Mode))
 	s.mu.Unlock()
-	report()
+	// Queue bind_resp before the hooks run, so nothing a hook sends (a
+	// deliver_sm) can overtake it.
 	s.send(h.Seq, pdu.StatusOK, resp, false)
+	report()
 }
 
 // boundAsESME records a successful bind on the ESME side; called on the read

@@ -1,0 +1,373 @@
+package smsc
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/smppstack/smpp"
+	"github.com/smppstack/smpp/coding"
+	"github.com/smppstack/smpp/dlr"
+	"github.com/smppstack/smpp/pdu"
+	"github.com/smppstack/smpp/smsc/store"
+)
+
+// receiverSet is the RX/TRX sessions of one account on this node. While it is
+// not empty the node consumes the account's message and receipt queues and
+// spreads deliveries across the sessions.
+type receiverSet struct {
+	s  *Server
+	id string
+
+	mu       sync.Mutex
+	sessions []*smpp.Session
+	next     int
+	mt, rc   *store.Consumer
+}
+
+func (s *Server) addReceiver(id string, sess *smpp.Session) {
+	s.mu.Lock()
+	rs := s.receivers[id]
+	if rs == nil {
+		rs = &receiverSet{s: s, id: id}
+		s.receivers[id] = rs
+	}
+	s.mu.Unlock()
+	rs.add(sess)
+}
+
+func (rs *receiverSet) add(sess *smpp.Session) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.sessions = append(rs.sessions, sess)
+	if rs.mt != nil {
+		return
+	}
+	ctx := rs.s.ctx
+	var err error
+	if rs.mt, err = rs.s.st.Consume(ctx, rs.id, deliverOpts, rs.deliver); err != nil {
+		rs.s.log.Error("smsc: cannot consume queue", "account", rs.id, "err", err)
+	}
+	if rs.rc, err = rs.s.st.ConsumeReceipts(ctx, rs.id, deliverOpts, rs.deliverReceipt); err != nil {
+		rs.s.log.Error("smsc: cannot consume receipts", "account", rs.id, "err", err)
+	}
+}
+
+func (rs *receiverSet) remove(sess *smpp.Session) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for i, x := range rs.sessions {
+		if x == sess {
+			rs.sessions = append(rs.sessions[:i], rs.sessions[i+1:]...)
+			break
+		}
+	}
+	if len(rs.sessions) == 0 {
+		rs.stopLocked()
+	}
+}
+
+func (rs *receiverSet) stop() {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.stopLocked()
+}
+
+func (rs *receiverSet) stopLocked() {
+	if rs.mt != nil {
+		rs.mt.Stop()
+		rs.mt = nil
+	}
+	if rs.rc != nil {
+		rs.rc.Stop()
+		rs.rc = nil
+	}
+}
+
+// pick returns a bound session, round robin.
+func (rs *receiverSet) pick() *smpp.Session {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for range len(rs.sessions) {
+		sess := rs.sessions[rs.next%len(rs.sessions)]
+		rs.next++
+		if sess.State().Bound() {
+			return sess
+		}
+	}
+	return nil
+}
+
+// deliver is called by the queue consumer; the delivery runs on its own
+// goroutine (bounded by the consumer's MaxPending and the session windows).
+func (rs *receiverSet) deliver(d *store.Delivery) {
+	rs.s.workers.Add(1)
+	go func() {
+		defer rs.s.workers.Done()
+		rs.s.deliverOne(rs, d)
+	}()
+}
+
+func (s *Server) backoff(attempt int) time.Duration {
+	d := time.Duration(s.cfg.Retry.Min)
+	for i := 1; i < attempt && d < time.Duration(s.cfg.Retry.Max); i++ {
+		d *= 2
+	}
+	return min(d, time.Duration(s.cfg.Retry.Max))
+}
+
+// prepare applies cancellation, expiry, schedule, replacement and the
+// redelivery check. It returns the PDU to send, or nil when the delivery was
+// settled here.
+func (s *Server) prepare(ctx context.Context, d *store.Delivery) pdu.PDU {
+	m := d.Msg
+	now := s.now()
+	c := s.control(m.ID)
+	if c != nil && c.Cancel {
+		d.Ack()
+		return nil
+	}
+	if now.After(m.Expires) {
+		s.finalize(ctx, m, pdu.StateExpired, 0)
+		s.stats.expired.Add(1)
+		d.Ack()
+		return nil
+	}
+	if m.Schedule.After(now) {
+		d.Retry(min(m.Schedule.Sub(now), time.Minute))
+		return nil
+	}
+	if d.Attempt > 1 && m.Owner != "" {
+		// Possibly delivered before a crash: never deliver twice to a peer
+		// that acknowledged (its outcome was stored before the ack).
+		if st, err := s.st.State(ctx, m.Owner, m.ID); err == nil && st.State.Final() {
+			d.Ack()
+			return nil
+		}
+	}
+	raw := m.PDU
+	if c != nil && len(c.Replace) > 0 {
+		raw = c.Replace
+	}
+	_, p, err := pdu.Decoder{Lenient: true}.Decode(raw)
+	if err != nil {
+		s.log.Error("smsc: undecodable stored message; dropped", "id", m.ID, "err", err)
+		d.Drop()
+		return nil
+	}
+	switch p := p.(type) {
+	case *pdu.SubmitSM:
+		dsm := (*pdu.DeliverSM)(p)
+		// v3.4 §4.6.1: these are unused in deliver_sm.
+		dsm.ScheduleDeliveryTime, dsm.ValidityPeriod, dsm.ReplaceIfPresentFlag, dsm.SMDefaultMsgID = "", "", 0, 0
+		dsm.ESMClass &^= pdu.ESMModeMask | pdu.ESMTypeMask
+		dsm.RegisteredDelivery &= pdu.RegSMEAckDelivery | pdu.RegSMEAckManual
+		return dsm
+	case *pdu.DeliverSM, *pdu.DataSM:
+		return p
+	}
+	s.log.Error("smsc: stored message of unexpected type; dropped", "id", m.ID)
+	d.Drop()
+	return nil
+}
+
+func (s *Server) deliverOne(rs *receiverSet, d *store.Delivery) {
+	ctx := s.ctx
+	p := s.prepare(ctx, d)
+	if p == nil {
+		return
+	}
+	sess := rs.pick()
+	if sess == nil {
+		d.Retry(time.Second)
+		return
+	}
+	if sess.PeerVersion() < pdu.V34 {
+		stripTLVs(p)
+	}
+	_, err := sess.Send(ctx, p)
+	s.settle(ctx, d, err)
+}
+
+// settle records the outcome of a delivery attempt and acknowledges or
+// retries it in the queue. The outcome is stored before the ack, so a
+// redelivery after a crash finds it.
+func (s *Server) settle(ctx context.Context, d *store.Delivery, err error) {
+	m := d.Msg
+	var st pdu.Status
+	switch {
+	case err == nil:
+		s.stats.delivered.Add(1)
+		s.finalize(ctx, m, pdu.StateDelivered, 0)
+		d.Ack()
+	case errors.As(err, &st) && (st == pdu.StatusRxPAppn || st == pdu.StatusRxRAppn || !st.Temporary()):
+		s.finalize(ctx, m, pdu.StateUndeliverable, uint16(min(uint32(st), 0xFFFF)))
+		d.Ack()
+	default:
+		if ctx.Err() != nil {
+			d.Retry(0) // shutting down: hand it back at once
+			return
+		}
+		s.stats.retries.Add(1)
+		if m.Receipt&pdu.RegIntermediate != 0 && d.Attempt == 1 && m.Owner != "" {
+			s.intermediate(ctx, m)
+		}
+		d.Retry(s.backoff(d.Attempt))
+	}
+}
+
+func stripTLVs(p pdu.PDU) {
+	switch p := p.(type) {
+	case *pdu.DeliverSM:
+		p.TLVs = nil
+	case *pdu.DataSM:
+		p.TLVs = nil
+	}
+}
+
+// wantsReceipt applies registered_delivery bits 1-0 (encoding.md §3).
+func wantsReceipt(reg uint8, state pdu.MessageState) bool {
+	switch reg & pdu.RegReceiptMask {
+	case pdu.RegReceiptFinal:
+		return true
+	case pdu.RegReceiptFailure:
+		return state != pdu.StateDelivered
+	case pdu.RegReceiptSuccess:
+		return state == pdu.StateDelivered
+	}
+	return false
+}
+
+// stateOf builds the state record of m.
+func (s *Server) stateOf(m *store.Message, state pdu.MessageState, errCode uint16) *store.State {
+	st := &store.State{ID: m.ID, Owner: m.Owner, State: state, Err: errCode, Submitted: m.Submitted, Receipt: m.Receipt}
+	if m.Group != "" {
+		st.ReceiptID = m.Group
+	}
+	if state.Final() {
+		st.Done = s.now()
+	}
+	if _, p, err := m.Decode(); err == nil {
+		switch p := p.(type) {
+		case *pdu.SubmitSM:
+			st.Source, st.Dest = p.Source(), p.Dest()
+			st.Text = preview(p.DataCoding, p.ESMClass, p.Message())
+		case *pdu.DataSM:
+			st.Source, st.Dest = p.Source(), p.Dest()
+			st.Text = preview(p.DataCoding, p.ESMClass, p.Message())
+		}
+	}
+	return st
+}
+
+// finalize records a final state once (and queues the receipt if the owner
+// asked for one).
+func (s *Server) finalize(ctx context.Context, m *store.Message, state pdu.MessageState, errCode uint16) {
+	if m.Owner == "" {
+		return // MO from the network: nobody to report to
+	}
+	st := s.stateOf(m, state, errCode)
+	if _, err := s.st.Finalize(ctx, st, wantsReceipt(m.Receipt, state)); err != nil {
+		s.log.Error("smsc: cannot record final state", "id", st.ID, "err", err)
+	}
+}
+
+// intermediate queues an ENROUTE intermediate notification (registered
+// delivery bit 4).
+func (s *Server) intermediate(ctx context.Context, m *store.Message) {
+	st := s.stateOf(m, pdu.StateEnroute, 0)
+	if err := s.st.PutState(ctx, st, true); err != nil {
+		s.log.Error("smsc: cannot record intermediate state", "id", st.ID, "err", err)
+	}
+}
+
+// preview returns up to 20 characters of the text for the receipt.
+func preview(dc pdu.DataCoding, esm pdu.ESMClass, ud []byte) string {
+	if esm&pdu.ESMUDHI != 0 && len(ud) > 0 && int(ud[0])+1 <= len(ud) {
+		ud = ud[int(ud[0])+1:]
+	}
+	c, ok := coding.ForDataCoding(dc)
+	if !ok {
+		return ""
+	}
+	text, err := c.Decode(ud)
+	if err != nil {
+		return ""
+	}
+	r := []rune(text)
+	if len(r) > dlr.DefaultTextLen {
+		r = r[:dlr.DefaultTextLen]
+	}
+	return string(r)
+}
+
+func (rs *receiverSet) deliverReceipt(r *store.Receipt) {
+	rs.s.workers.Add(1)
+	go func() {
+		defer rs.s.workers.Done()
+		rs.s.deliverReceiptOne(rs, r)
+	}()
+}
+
+func (s *Server) deliverReceiptOne(rs *receiverSet, r *store.Receipt) {
+	ctx := s.ctx
+	st := r.State
+	marker := st.ID + "." + strconv.Itoa(int(st.State))
+	if r.Attempt > 1 {
+		if done, err := s.st.ReceiptDelivered(ctx, marker); err == nil && done {
+			r.Ack()
+			return
+		}
+	}
+	sess := rs.pick()
+	if sess == nil {
+		r.Retry(time.Second)
+		return
+	}
+	rid := st.ID
+	if st.ReceiptID != "" {
+		rid = st.ReceiptID
+	}
+	rc := dlr.New(rid, st.State, st.Submitted, st.Done)
+	rc.Sub = 1
+	if st.State == pdu.StateDelivered {
+		rc.Dlvrd = 1
+	}
+	rc.Err = pad3(st.Err)
+	rc.Text = st.Text
+	rc.Intermediate = !st.State.Final()
+	if st.Err != 0 {
+		rc.NetworkError = dlr.NetworkError{Type: 3, Code: st.Err}
+	}
+	dsm := rc.DeliverSM(st.Source, st.Dest, dlr.BuildOptions{TLVs: sess.PeerVersion() >= pdu.V34})
+	_, err := sess.Send(ctx, dsm)
+	if err == nil {
+		s.stats.receipts.Add(1)
+		if err := s.st.MarkReceiptDelivered(ctx, marker); err != nil {
+			s.log.Error("smsc: cannot record receipt delivery", "id", st.ID, "err", err)
+		}
+		r.Ack()
+		return
+	}
+	var status pdu.Status
+	if errors.As(err, &status) && !status.Temporary() {
+		s.log.Warn("smsc: receipt refused by the ESME; dropped", "account", rs.id, "id", st.ID, "status", status.String())
+		r.Ack()
+		return
+	}
+	if ctx.Err() != nil {
+		r.Retry(0)
+		return
+	}
+	r.Retry(s.backoff(r.Attempt))
+}
+
+func pad3(n uint16) string {
+	s := strconv.Itoa(int(n))
+	for len(s) < 3 {
+		s = "0" + s
+	}
+	return s
+}

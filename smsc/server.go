@@ -1,0 +1,262 @@
+package smsc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/smppstack/smpp"
+	"github.com/smppstack/smpp/smsc/store"
+)
+
+// Server is an embeddable SMSC (the nats-server embedding pattern): New,
+// Start, Shutdown. The SMPP front door, the HTTP API and the dashboard all
+// call its core operations.
+type Server struct {
+	cfg    Config
+	st     *store.Store
+	ownSt  bool // the store was opened by Start and is closed by Shutdown
+	stOpts store.Options
+	log    *slog.Logger
+	now    func() time.Time
+	cost   int // bcrypt cost
+
+	smpp     *smpp.Server
+	listener net.Listener
+	lock     *lockout
+
+	accounts atomic.Pointer[map[string]*account]
+	router   atomic.Pointer[router]
+	dls      map[string][]string
+	net      atomic.Pointer[network]
+
+	mu        sync.Mutex
+	receivers map[string]*receiverSet // system_id → bound RX/TRX sessions on this node
+	binds     map[string]int          // system_id → bound sessions on this node
+	ctrls     map[string]*store.Control
+	workers   sync.WaitGroup
+	ctx       context.Context
+	cancel    context.CancelFunc
+	netWorker *store.Consumer
+	started   bool
+
+	stats counters
+}
+
+type counters struct {
+	submitted, delivered, receipts, failedBinds, binds, retries, expired atomic.Uint64
+}
+
+// Option configures injected dependencies.
+type Option func(*Server)
+
+// WithStore uses an already open store (tests, several servers on one NATS).
+func WithStore(st *store.Store) Option { return func(s *Server) { s.st = st } }
+
+// WithStoreOptions sets how Start opens the store (default: embedded, data
+// directory ./data).
+func WithStoreOptions(o store.Options) Option { return func(s *Server) { s.stOpts = o } }
+
+// WithLogger sets the structured logger.
+func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
+
+// WithClock injects the clock used for validity, scheduling and lock-outs.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithBcryptCost sets the cost for hashing plain passwords (tests use the
+// minimum).
+func WithBcryptCost(c int) Option { return func(s *Server) { s.cost = c } }
+
+// New validates cfg and prepares a server; Start runs it.
+func New(cfg Config, opts ...Option) (*Server, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:       cfg,
+		log:       slog.New(slog.DiscardHandler),
+		now:       time.Now,
+		cost:      10,
+		receivers: map[string]*receiverSet{},
+		binds:     map[string]int{},
+		ctrls:     map[string]*store.Control{},
+		stOpts:    store.Options{Dir: "data"},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.cfg.Node == "" {
+		h, _ := os.Hostname()
+		s.cfg.Node = h + "-" + strconv.Itoa(os.Getpid())
+	}
+	accs := map[string]*account{}
+	for i, a := range cfg.Accounts {
+		acc, err := loadAccount(a, s.cost)
+		if err != nil {
+			return nil, &ConfigError{Key: fmt.Sprintf("accounts[%d]", i), Msg: err.Error()}
+		}
+		accs[a.SystemID] = acc
+	}
+	s.accounts.Store(&accs)
+	s.router.Store(newRouter(cfg.Accounts, cfg.Routes))
+	s.dls = map[string][]string{}
+	for _, dl := range cfg.DistributionLists {
+		s.dls[dl.Name] = dl.Members
+	}
+	s.net.Store(newNetwork(cfg.Network))
+	s.lock = newLockout(cfg.Lockout, s.now)
+	return s, nil
+}
+
+// Start opens the store (unless WithStore), starts the delivery workers and
+// the SMPP listener, and returns once the server accepts binds.
+func (s *Server) Start(ctx context.Context) error {
+	if s.st == nil {
+		st, err := store.Open(ctx, s.stOpts)
+		if err != nil {
+			return err
+		}
+		s.st, s.ownSt = st, true
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if err := s.st.WatchControls(s.ctx, s.onControl); err != nil {
+		s.cleanup()
+		return err
+	}
+	for id := range s.accountMap() {
+		if err := s.ensureQueues(ctx, id); err != nil {
+			s.cleanup()
+			return err
+		}
+	}
+	c, err := s.st.Consume(s.ctx, targetNetwork, store.ConsumeOptions{MaxPending: 65536, AckWait: time.Minute}, s.networkDeliver)
+	if err != nil {
+		s.cleanup()
+		return err
+	}
+	s.netWorker = c
+	s.smpp = &smpp.Server{
+		SystemID:      s.cfg.SystemID,
+		Binder:        smpp.BinderFunc(s.bind),
+		BindTimeout:   time.Duration(s.cfg.BindTimeout),
+		MaxConnsPerIP: s.cfg.MaxConnsPerIP,
+		ConnState:     s.connState,
+		SessionConfig: smpp.SessionConfig{
+			Window:              s.cfg.Window,
+			InboundWindow:       1024,
+			EnquireLinkInterval: time.Duration(s.cfg.EnquireLink),
+			Logger:              s.log,
+		},
+	}
+	l, err := net.Listen("tcp", s.cfg.SMPPAddr)
+	if err != nil {
+		s.cleanup()
+		return fmt.Errorf("smsc: listen %s: %w", s.cfg.SMPPAddr, err)
+	}
+	s.listener = l
+	go s.smpp.Serve(l)
+	s.workers.Add(1)
+	go s.outbindLoop()
+	s.started = true
+	s.log.Info("smsc: started", "smpp", l.Addr().String(), "node", s.cfg.Node)
+	return nil
+}
+
+// SMPPAddr returns the address the SMPP listener is bound to.
+func (s *Server) SMPPAddr() net.Addr {
+	if s.listener == nil {
+		return nil
+	}
+	return s.listener.Addr()
+}
+
+// Store returns the server's store.
+func (s *Server) Store() *store.Store { return s.st }
+
+// Shutdown stops accepting binds, unbinds every session (each finishing its
+// in-flight requests), stops the workers and closes the store, flushing it.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if !s.started {
+		s.cleanup()
+		return nil
+	}
+	err := s.smpp.Shutdown(ctx)
+	s.cleanup()
+	return err
+}
+
+func (s *Server) cleanup() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.mu.Lock()
+	for _, rs := range s.receivers {
+		rs.stop()
+	}
+	s.mu.Unlock()
+	if s.netWorker != nil {
+		s.netWorker.Stop()
+	}
+	s.workers.Wait()
+	s.net.Load().stop()
+	if s.ownSt && s.st != nil {
+		s.st.Close()
+	}
+}
+
+func (s *Server) accountMap() map[string]*account { return *s.accounts.Load() }
+
+func (s *Server) account(id string) *account { return s.accountMap()[id] }
+
+// ensureQueues creates the account's durable consumers, so messages and
+// receipts are kept for it before it ever binds.
+func (s *Server) ensureQueues(ctx context.Context, id string) error {
+	if _, err := s.st.EnsureQueue(ctx, id, deliverOpts); err != nil {
+		return err
+	}
+	return s.st.EnsureReceipts(ctx, id, deliverOpts)
+}
+
+var deliverOpts = store.ConsumeOptions{MaxPending: 4096, AckWait: time.Minute}
+
+func (s *Server) onControl(c *store.Control) {
+	s.mu.Lock()
+	s.ctrls[c.ID] = c
+	s.mu.Unlock()
+}
+
+func (s *Server) control(id string) *store.Control {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ctrls[id]
+}
+
+func (s *Server) connState(sess *smpp.Session, st smpp.State) {
+	if st != smpp.StateClosed {
+		s.connState2(sess, st)
+		return
+	}
+	id, _ := sess.Value(ctxAccount{}).(string)
+	if id == "" {
+		return
+	}
+	s.mu.Lock()
+	s.binds[id]--
+	rs := s.receivers[id]
+	s.mu.Unlock()
+	if rs != nil {
+		rs.remove(sess)
+	}
+}
+
+type ctxAccount struct{}
+
+var errShutdown = errors.New("smsc: shutting down")

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// ErrNotFound is returned for unknown message ids and keys.
+var ErrNotFound = errors.New("store: not found")
+
+func (s *Store) mtSubject(target string) string { return s.prefix + ".mt." + token(target) }
+
+// Pending is an MT publish whose storage acknowledgement is awaited.
+type Pending struct {
+	f jetstream.PubAckFuture
+}
+
+// Wait returns the message id once the message is durably stored.
+func (p Pending) Wait(ctx context.Context) (string, error) {
+	select {
+	case ack := <-p.f.Ok():
+		return strconv.FormatUint(ack.Sequence, 10), nil
+	case err := <-p.f.Err():
+		return "", fmt.Errorf("store: enqueue: %w", err)
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// EnqueueAsync starts storing m in its target's queue. Concurrent callers are
+// pipelined; call Wait for the message id, which is valid only once stored.
+func (s *Store) EnqueueAsync(m *Message) (Pending, error) {
+	msg := nats.NewMsg(s.mtSubject(m.Target))
+	msg.Data = marshal(m)
+	f, err := s.js.PublishMsgAsync(msg)
+	if err != nil {
+		return Pending{}, fmt.Errorf("store: enqueue: %w", err)
+	}
+	return Pending{f}, nil
+}
+
+// Enqueue stores m and returns its message id.
+func (s *Store) Enqueue(ctx context.Context, m *Message) (string, error) {
+	p, err := s.EnqueueAsync(m)
+	if err != nil {
+		return "", err
+	}
+	return p.Wait(ctx)
+}
+
+// Message returns the stored message with the id, or ErrNotFound.
+func (s *Store) Message(ctx context.Context, id string) (*Message, error) {
+	seq, err := strconv.ParseUint(id, 10, 64)
+	if err != nil || seq == 0 {
+		return nil, ErrNotFound
+	}
+	raw, err := s.mt.GetMsg(ctx, seq)
+	if err != nil {
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("store: message %s: %w", id, err)
+	}
+	var m Message
+	if err := json.Unmarshal(raw.Data, &m); err != nil {
+		return nil, fmt.Errorf("store: message %s: %w", id, err)
+	}
+	m.ID = id
+	return &m, nil
+}
+
+// Delivery is one message handed to a delivery worker. Exactly one of Ack,
+// Retry or Drop must be called.
+type Delivery struct {
+	Msg     *Message
+	Attempt int // 1 for the first delivery
+	raw     jetstream.Msg
+}
+
+// Ack removes the message from its queue.
+func (d *Delivery) Ack() error { return d.raw.Ack() }
+
+// Retry returns the message to its queue to be delivered again after delay.
+func (d *Delivery) Retry(delay time.Duration) error { return d.raw.NakWithDelay(delay) }
+
+// Extend tells the store the delivery is still in progress.
+func (d *Delivery) Extend() error { return d.raw.InProgress() }
+
+// Drop removes a message that can never be delivered (undecodable record).
+func (d *Delivery) Drop() error { return d.raw.Term() }
+
+// ConsumeOptions tune a queue consumer.
+type ConsumeOptions struct {
+	// MaxPending bounds messages handed out and not yet acked (default 4096).
+	MaxPending int
+	// AckWait is how long a handed-out message may stay unacked before it is
+	// redelivered (default 60s).
+	AckWait time.Duration
+}
+
+// Consumer is a running queue consumer; Stop ends it.
+type Consumer struct{ cc jetstream.ConsumeContext }
+
+// Stop stops handing out messages; messages already handed out stay valid.
+func (c *Consumer) Stop() { c.cc.Stop() }
+
+// EnsureQueue creates the durable consumer of a target's queue, so messages
+// are kept for it before any node consumes them.
+func (s *Store) EnsureQueue(ctx context.Context, target string, o ConsumeOptions) (jetstream.Consumer, error) {
+	if o.MaxPending <= 0 {
+		o.MaxPending = 4096
+	}
+	if o.AckWait <= 0 {
+		o.AckWait = 60 * time.Second
+	}
+	name := "mt_" + token(target)
+	c, err := s.js.CreateOrUpdateConsumer(ctx, s.mtName, jetstream.ConsumerConfig{
+		Durable:       name,
+		FilterSubject: s.mtSubject(target),
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       o.AckWait,
+		MaxAckPending: o.MaxPending,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		MaxDeliver:    -1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: queue %s: %w", target, err)
+	}
+	return c, nil
+}
+
+// Consume hands the target's queued messages to fn, on one goroutine, until
+// Stop. Several nodes consuming the same target share its messages.
+func (s *Store) Consume(ctx context.Context, target string, o ConsumeOptions, fn func(*Delivery)) (*Consumer, error) {
+	c, err := s.EnsureQueue(ctx, target, o)
+	if err != nil {
+		return nil, err
+	}
+	batch := min(max(o.MaxPending/4, 16), 1024)
+	cc, err := c.Consume(func(raw jetstream.Msg) {
+		d := &Delivery{raw: raw, Attempt: 1}
+		if md, err := raw.Metadata(); err == nil {
+			d.Attempt = int(md.NumDelivered)
+			var m Message
+			if err := json.Unmarshal(raw.Data(), &m); err != nil {
+				raw.Term()
+				return
+			}
+			m.ID = strconv.FormatUint(md.Sequence.Stream, 10)
+			d.Msg = &m
+		} else {
+			raw.Term()
+			return
+		}
+		fn(d)
+	}, jetstream.PullMaxMessages(batch))
+	if err != nil {
+		return nil, fmt.Errorf("store: consume %s: %w", target, err)
+	}
+	return &Consumer{cc}, nil
+}
+
+// QueueDepth returns the number of messages waiting in the target's queue
+// (not yet acknowledged), for metrics.
+func (s *Store) QueueDepth(ctx context.Context, target string) (uint64, error) {
+	c, err := s.js.Consumer(ctx, s.mtName, "mt_"+token(target))
+	if err != nil {
+		return 0, err
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return info.NumPending + uint64(info.NumAckPending), nil
+}

@@ -1,0 +1,249 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// stateKey is r.<owner>.<id> for messages whose owner asked for a receipt and
+// n.<owner>.<id> for the others.
+func stateKey(owner, id string, receipt bool) string {
+	k := "n."
+	if receipt {
+		k = "r."
+	}
+	return k + token(owner) + "." + id
+}
+
+// PutState records the latest state of a message, overwriting any earlier
+// one. With receipt set the record is also queued as a receipt for the owner.
+func (s *Store) PutState(ctx context.Context, st *State, receipt bool) error {
+	_, err := s.state.Put(ctx, stateKey(st.Owner, st.ID, receipt), marshal(st))
+	if err != nil {
+		return fmt.Errorf("store: state %s: %w", st.ID, err)
+	}
+	return nil
+}
+
+// Finalize records a final state unless one is already recorded, and
+// reports whether this call recorded it. Concurrent or repeated attempts (a
+// redelivery after a crash, two nodes expiring the same message) record it
+// exactly once, so exactly one receipt is produced.
+func (s *Store) Finalize(ctx context.Context, st *State, receipt bool) (bool, error) {
+	key := stateKey(st.Owner, st.ID, receipt)
+	_, err := s.state.Create(ctx, key, marshal(st))
+	if err == nil {
+		return true, nil
+	}
+	if !errors.Is(err, jetstream.ErrKeyExists) {
+		return false, fmt.Errorf("store: finalize %s: %w", st.ID, err)
+	}
+	// A record exists: overwrite it only if it is not final yet.
+	for range 3 {
+		e, err := s.state.Get(ctx, key)
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			if _, err = s.state.Create(ctx, key, marshal(st)); err == nil {
+				return true, nil
+			}
+			continue
+		}
+		if err != nil {
+			return false, fmt.Errorf("store: finalize %s: %w", st.ID, err)
+		}
+		var cur State
+		if json.Unmarshal(e.Value(), &cur) == nil && cur.State.Final() {
+			return false, nil
+		}
+		if _, err = s.state.Update(ctx, key, marshal(st), e.Revision()); err == nil {
+			return true, nil
+		}
+	}
+	return false, fmt.Errorf("store: finalize %s: contention", st.ID)
+}
+
+// State returns the recorded state of the owner's message, or ErrNotFound.
+func (s *Store) State(ctx context.Context, owner, id string) (*State, error) {
+	for _, receipt := range [2]bool{true, false} {
+		e, err := s.state.Get(ctx, stateKey(owner, id, receipt))
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: state %s: %w", id, err)
+		}
+		var st State
+		if err := json.Unmarshal(e.Value(), &st); err != nil {
+			return nil, fmt.Errorf("store: state %s: %w", id, err)
+		}
+		return &st, nil
+	}
+	return nil, ErrNotFound
+}
+
+// Receipt is a state record queued for delivery as a receipt to its owner.
+type Receipt struct {
+	State   *State
+	Attempt int
+	raw     jetstream.Msg
+}
+
+// Ack removes the receipt from the owner's queue.
+func (r *Receipt) Ack() error { return r.raw.Ack() }
+
+// Retry redelivers the receipt after delay.
+func (r *Receipt) Retry(delay time.Duration) error { return r.raw.NakWithDelay(delay) }
+
+// Extend tells the store the receipt's delivery is still in progress.
+func (r *Receipt) Extend() error { return r.raw.InProgress() }
+
+func (s *Store) ensureReceipts(ctx context.Context, owner string, o ConsumeOptions) (jetstream.Consumer, error) {
+	if o.MaxPending <= 0 {
+		o.MaxPending = 4096
+	}
+	if o.AckWait <= 0 {
+		o.AckWait = 60 * time.Second
+	}
+	c, err := s.js.CreateOrUpdateConsumer(ctx, "KV_"+s.kvState, jetstream.ConsumerConfig{
+		Durable:       "dlr_" + token(owner),
+		FilterSubject: "$KV." + s.kvState + ".r." + token(owner) + ".*",
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       o.AckWait,
+		MaxAckPending: o.MaxPending,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		MaxDeliver:    -1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: receipts of %s: %w", owner, err)
+	}
+	return c, nil
+}
+
+// EnsureReceipts creates the owner's durable receipt consumer, so receipts
+// are kept while the owner has no receiver bound.
+func (s *Store) EnsureReceipts(ctx context.Context, owner string, o ConsumeOptions) error {
+	_, err := s.ensureReceipts(ctx, owner, o)
+	return err
+}
+
+// ConsumeReceipts hands the owner's queued receipts to fn until Stop.
+func (s *Store) ConsumeReceipts(ctx context.Context, owner string, o ConsumeOptions, fn func(*Receipt)) (*Consumer, error) {
+	c, err := s.ensureReceipts(ctx, owner, o)
+	if err != nil {
+		return nil, err
+	}
+	batch := min(max(o.MaxPending/4, 16), 1024)
+	cc, err := c.Consume(func(raw jetstream.Msg) {
+		if len(raw.Data()) == 0 || raw.Headers().Get("KV-Operation") != "" {
+			raw.Ack() // a delete or purge marker, not a receipt
+			return
+		}
+		var st State
+		if err := json.Unmarshal(raw.Data(), &st); err != nil {
+			raw.Term()
+			return
+		}
+		r := &Receipt{State: &st, Attempt: 1, raw: raw}
+		if md, err := raw.Metadata(); err == nil {
+			r.Attempt = int(md.NumDelivered)
+		}
+		fn(r)
+	}, jetstream.PullMaxMessages(batch))
+	if err != nil {
+		return nil, fmt.Errorf("store: consume receipts of %s: %w", owner, err)
+	}
+	return &Consumer{cc}, nil
+}
+
+// MarkReceiptDelivered records that the owner's peer acknowledged the receipt
+// for id, so a redelivery after a crash is not sent again.
+func (s *Store) MarkReceiptDelivered(ctx context.Context, id string) error {
+	_, err := s.state.Put(ctx, "d."+id, []byte{1})
+	return err
+}
+
+// ReceiptDelivered reports whether MarkReceiptDelivered was recorded for id.
+func (s *Store) ReceiptDelivered(ctx context.Context, id string) (bool, error) {
+	_, err := s.state.Get(ctx, "d."+id)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Control is a cancellation or replacement of a message, shared by all nodes.
+type Control struct {
+	ID       string `json:"id"`
+	Owner    string `json:"owner"`
+	Cancel   bool   `json:"cancel,omitempty"`
+	Replace  []byte `json:"replace,omitempty"` // new encoded PDU for the message
+	Schedule string `json:"schedule,omitempty"`
+	Validity string `json:"validity,omitempty"`
+}
+
+// PutControl records a cancellation or replacement.
+func (s *Store) PutControl(ctx context.Context, c *Control) error {
+	_, err := s.ctrl.Put(ctx, "m."+c.ID, marshal(c))
+	return err
+}
+
+// WatchControls calls fn for every control record, past and future, until
+// ctx ends. It returns once the existing records were replayed.
+func (s *Store) WatchControls(ctx context.Context, fn func(*Control)) error {
+	w, err := s.ctrl.WatchAll(ctx)
+	if err != nil {
+		return fmt.Errorf("store: watch controls: %w", err)
+	}
+	ready := make(chan struct{})
+	go func() {
+		defer w.Stop()
+		initial := true
+		for {
+			select {
+			case <-ctx.Done():
+				if initial {
+					close(ready)
+				}
+				return
+			case e, ok := <-w.Updates():
+				if !ok {
+					if initial {
+						close(ready)
+					}
+					return
+				}
+				if e == nil {
+					if initial {
+						initial = false
+						close(ready)
+					}
+					continue
+				}
+				if e.Operation() != jetstream.KeyValuePut {
+					continue
+				}
+				var c Control
+				if json.Unmarshal(e.Value(), &c) == nil && strings.HasPrefix(e.Key(), "m.") {
+					fn(&c)
+				}
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-ctx.Done():
+	}
+	return nil
+}
+
+// idNum parses a message id.
+func idNum(id string) (uint64, bool) {
+	n, err := strconv.ParseUint(id, 10, 64)
+	return n, err == nil && n > 0
+}
