@@ -67,6 +67,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		codingArg string
 		wantDLR   bool
 		dlrWait   time.Duration
+		cpuProf   string
 	)
 	ef.register(fs, "tx", "stop submitting after `D` and report (0: no limit)", 0)
 	fs.IntVar(&n, "n", 10000, "number of messages to submit")
@@ -79,6 +80,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&codingArg, "coding", "auto", "character set: `auto|gsm7|ucs2|latin1|ia5|binary`")
 	fs.BoolVar(&wantDLR, "dlr", false, "ask for a receipt for every message and wait for all of them (binds trx)")
 	fs.DurationVar(&dlrWait, "dlr-wait", 30*time.Second, "with --dlr, how long to wait for missing receipts after the last response")
+	fs.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile of the run to `FILE`")
 	if ok, code := c.parse(fs, args, benchSynopsis); !ok {
 		return code
 	}
@@ -163,9 +165,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if rateLimit > 0 {
 		lim = rate.NewLimiter(rate.Limit(rateLimit), max(1, int(rateLimit/50)))
 	}
+	stopProfile, err := startCPUProfile(cpuProf)
+	if err != nil {
+		return c.errorf(exitFail, "cannot write CPU profile: %v", err)
+	}
 	stopProgress := startProgress(stdout, b)
 	res := b.run(runCtx, sessions, req, window, lim, dlrWait)
 	stopProgress()
+	stopProfile()
 
 	for _, line := range res.notes {
 		fmt.Fprintf(stderr, "smpp bench: %s\n", line)

@@ -19,6 +19,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"syscall"
@@ -217,7 +218,7 @@ func (f *esmeFlags) dial(ctx context.Context, mode pdu.BindMode, h smpp.Handler,
 func netErrText(err error) string {
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
-		return dnsErr.Error()
+		return "lookup " + dnsErr.Name + ": " + dnsErr.Err
 	}
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
@@ -402,3 +403,23 @@ func partsText(parts []coding.Part) (string, bool) {
 
 // isBinaryCodec reports whether c carries octets rather than characters.
 func isBinaryCodec(c coding.Codec) bool { return c.Name() == (coding.Binary{}).Name() }
+
+// startCPUProfile writes a CPU profile to path (when not empty) until the
+// returned function is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}

@@ -58,6 +58,7 @@ type serveOptions struct {
 	window        int
 	logLevel      string
 	ringSize      int
+	cpuProfile    string
 }
 
 // runServe is the serve subcommand. It returns when ctx ends or on SIGINT /
@@ -79,6 +80,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&o.window, "window", 256, "outstanding deliver_sm per session (receipts, MO); the inbound window is max(1024, 4×N)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log `level` on stderr: debug, info, warn or error")
 	fs.IntVar(&o.ringSize, "remember", 1<<20, "how many recent message ids query_sm/cancel_sm/replace_sm know (rounded up to a power of two)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE` until shutdown")
 	if ok, code := c.parse(fs, args, serveSynopsis); !ok {
 		return code
 	}
@@ -124,6 +126,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if tlsCfg != nil {
 		scheme = " (TLS)"
 	}
+	stopProfile, err := startCPUProfile(o.cpuProfile)
+	if err != nil {
+		ln.Close()
+		return c.errorf(exitFail, "cannot write CPU profile: %v", err)
+	}
+	defer stopProfile()
 	fmt.Fprintf(stdout, "smpp serve: listening on %s%s\n", ln.Addr(), scheme)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -285,8 +293,8 @@ func (sim *simulator) Bind(ctx context.Context, s *smpp.Session, b *pdu.Bind) (s
 func (sim *simulator) ServeSMPP(ctx context.Context, r *smpp.Request) (pdu.PDU, error) {
 	switch p := r.PDU.(type) {
 	case *pdu.SubmitSM:
-		if p.DestinationAddr == "" {
-			return nil, pdu.StatusInvDstAddr
+		if err := checkAddrs(p.Source(), p.Dest()); err != nil {
+			return nil, err
 		}
 		id, now := sim.issue()
 		if sim.opts.dlr && wantsReceipt(p.RegisteredDelivery) {
@@ -315,8 +323,8 @@ func (sim *simulator) ServeSMPP(ctx context.Context, r *smpp.Request) (pdu.PDU, 
 		}
 		return &pdu.SubmitMultiResp{MessageID: strconv.FormatUint(id, 10)}, nil
 	case *pdu.DataSM:
-		if p.DestinationAddr == "" {
-			return nil, pdu.StatusInvDstAddr
+		if err := checkAddrs(p.Source(), p.Dest()); err != nil {
+			return nil, err
 		}
 		id, now := sim.issue()
 		if sim.opts.dlr && wantsReceipt(p.RegisteredDelivery) {
@@ -388,6 +396,21 @@ func (sim *simulator) ServeSMPP(ctx context.Context, r *smpp.Request) (pdu.PDU, 
 		return &pdu.CancelBroadcastSMResp{}, nil
 	}
 	return nil, pdu.StatusInvCmdID
+}
+
+// checkAddrs validates the addresses of a submission: an empty destination
+// is ESME_RINVDSTADR, a TON above 6 (encoding.md §6) ESME_RINVSRCTON or
+// ESME_RINVDSTTON.
+func checkAddrs(src, dst pdu.Address) error {
+	switch {
+	case dst.Addr == "":
+		return pdu.StatusInvDstAddr
+	case src.TON > pdu.TONAbbreviated:
+		return pdu.StatusInvSrcTON
+	case dst.TON > pdu.TONAbbreviated:
+		return pdu.StatusInvDstTON
+	}
+	return nil
 }
 
 // wantsReceipt reports whether registered_delivery asks for an MC receipt
