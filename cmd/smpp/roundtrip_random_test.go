@@ -15,7 +15,7 @@ import (
 // decode (strict or lenient), encode(decode(hex)) gives the bytes back.
 func TestDecodeEncodeMutations(t *testing.T) {
 	r := rand.New(rand.NewSource(7))
-	n := 300
+	n := 100
 	if testing.Short() {
 		n = 30
 	}
