@@ -88,10 +88,15 @@ func (g GSM7) Encode(text string) ([]byte, error) {
 // Decode converts septets (unpacked, or packed when g.Packed) to text.
 // Packed input is read with [Unpack7]'s rule for the final septet.
 func (g GSM7) Decode(data []byte) (string, error) {
-	if g.Packed {
-		data = Unpack7(make([]byte, 0, len(data)*8/7+1), data, 0)
+	if !g.Packed {
+		return g.decodeSeptets(data)
 	}
-	return g.decodeSeptets(data)
+	text, err := g.decodeSeptets(Unpack7(make([]byte, 0, len(data)*8/7+1), data, 0))
+	if de, ok := err.(*DecodeError); ok { // report the octet holding the septet
+		de.Reason += " (septet " + itoa(de.Offset) + ")"
+		de.Offset = 7 * de.Offset / 8
+	}
+	return text, err
 }
 
 // tables returns the locking and single shift tables selected by g.
