@@ -329,7 +329,9 @@ func TestListenServerGone(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut syncBuffer
 	code := make(chan int, 1)
-	go func() { code <- runServe(ctx, []string{"--addr", "127.0.0.1:0", "--log-level", "error"}, &out, &errOut) }()
+	go func() {
+		code <- runServe(ctx, []string{"--addr", "127.0.0.1:0", "--log-level", "error"}, &out, &errOut)
+	}()
 	var addr string
 	for addr == "" {
 		if m := listeningRE.FindStringSubmatch(out.String()); m != nil {
