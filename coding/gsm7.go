@@ -133,16 +133,17 @@ func (g GSM7) appendSeptets(dst []byte, text string) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
+	lo, slo := &lock.enc.lo, &single.enc.lo
 	idx := 0
 	for i := 0; i < len(text); idx++ {
 		c := text[i]
-		if c < utf8.RuneSelf { // fast path: ASCII through the low table
-			if v := lock.enc.lo[c]; v != 0 {
+		if c < utf8.RuneSelf { // fast path: ASCII through the low tables
+			if v := lo[c]; v != 0 {
 				dst = append(dst, v-1)
 				i++
 				continue
 			}
-			if v := single.enc.lo[c]; v != 0 {
+			if v := slo[c]; v != 0 {
 				dst = append(dst, esc, v-1)
 				i++
 				continue
@@ -172,44 +173,54 @@ func (g GSM7) decodeSeptets(b []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	dec := lock.dec
 	var sb strings.Builder
 	sb.Grow(len(b) + len(b)/2)
+	// Characters collect in a stack buffer written to sb in chunks.
+	var chunk [128]byte
+	n := 0
 	for i := 0; i < len(b); i++ {
+		if n > len(chunk)-utf8.UTFMax {
+			sb.Write(chunk[:n])
+			n = 0
+		}
 		c := b[i]
 		if c >= 0x80 {
 			return "", &DecodeError{Codec: g.Name(), Offset: i, Reason: "octet " + hex2(c) + " is not a septet"}
 		}
+		var r rune
 		if c != esc {
-			r := lock.dec[c]
-			if r < utf8.RuneSelf {
-				sb.WriteByte(byte(r))
-			} else {
-				sb.WriteRune(r)
+			r = dec[c]
+		} else {
+			if i+1 == len(b) {
+				return "", &DecodeError{Codec: g.Name(), Offset: i, Reason: "escape (0x1B) at end of data"}
 			}
-			continue
-		}
-		if i+1 == len(b) {
-			return "", &DecodeError{Codec: g.Name(), Offset: i, Reason: "escape (0x1B) at end of data"}
-		}
-		i++
-		c = b[i]
-		if c >= 0x80 {
-			return "", &DecodeError{Codec: g.Name(), Offset: i, Reason: "octet " + hex2(c) + " is not a septet"}
-		}
-		r := single.dec[c]
-		if r == 0 {
-			if g.Strict {
-				return "", &DecodeError{Codec: g.Name(), Offset: i - 1, Reason: "unknown escape sequence 1B " + hex2(c)[2:]}
+			i++
+			c = b[i]
+			if c >= 0x80 {
+				return "", &DecodeError{Codec: g.Name(), Offset: i, Reason: "octet " + hex2(c) + " is not a septet"}
 			}
-			// 3GPP 23.038 §6.2.1.1: show the character of the basic
-			// table; ESC ESC (reserved) shows as a space.
-			r = lock.dec[c]
-			if c == esc {
-				r = ' '
+			r = single.dec[c]
+			if r == 0 {
+				if g.Strict {
+					return "", &DecodeError{Codec: g.Name(), Offset: i - 1, Reason: "unknown escape sequence 1B " + hex2(c)[2:]}
+				}
+				// 3GPP 23.038 §6.2.1.1: show the character of the basic
+				// table; ESC ESC (reserved) shows as a space.
+				r = dec[c]
+				if c == esc {
+					r = ' '
+				}
 			}
 		}
-		sb.WriteRune(r)
+		if r < utf8.RuneSelf {
+			chunk[n] = byte(r)
+			n++
+		} else {
+			n += utf8.EncodeRune(chunk[n:], r)
+		}
 	}
+	sb.Write(chunk[:n])
 	return sb.String(), nil
 }
 
