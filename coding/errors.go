@@ -32,6 +32,7 @@ type UnencodableError struct {
 	Invalid bool   // the text is not valid UTF-8 at Offset
 }
 
+// Error names the codec, the character and its position.
 func (e *UnencodableError) Error() string {
 	if e.Invalid {
 		return "coding: " + e.Codec + ": invalid UTF-8 at byte offset " + strconv.Itoa(e.Offset)
@@ -52,6 +53,7 @@ type DecodeError struct {
 	Reason string
 }
 
+// Error names the codec, the fault and its offset.
 func (e *DecodeError) Error() string {
 	return "coding: " + e.Codec + ": " + e.Reason + " at offset " + strconv.Itoa(e.Offset)
 }

@@ -54,7 +54,7 @@ type Segment struct {
 	Data       []byte         // UDH then encoded text
 }
 
-// Header returns the UDH (UDHL included), or nil.
+// Header returns the UDH (UDHL included); it is empty when there is none.
 func (s *Segment) Header() []byte { return s.Data[:s.UDHLen:s.UDHLen] }
 
 // Body returns the encoded text after the UDH.

@@ -100,7 +100,7 @@ type Part struct {
 // IsSegment reports whether p is one segment of a concatenated message.
 func (p *Part) IsSegment() bool { return p.Total > 0 }
 
-// Header returns the UDH (UDHL included), or nil.
+// Header returns the UDH (UDHL included); it is empty when there is none.
 func (p *Part) Header() []byte { return p.Data[:p.UDHLen:p.UDHLen] }
 
 // Body returns the user data after the UDH.
