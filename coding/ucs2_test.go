@@ -43,6 +43,7 @@ func TestUCS2DecodeErrors(t *testing.T) {
 		{[]byte{0x00, 0x41, 0xD8, 0x3D}, 2, "unpaired high surrogate U+D83D at end of data"},
 		{[]byte{0xD8, 0x3D, 0x00, 0x41}, 0, "high surrogate U+D83D not followed by a low surrogate"},
 		{[]byte{0xD8, 0x3D, 0xD8, 0x3D}, 0, "high surrogate U+D83D not followed by a low surrogate"},
+		{[]byte{0xD8, 0x3D, 0xE0, 0x00}, 0, "high surrogate U+D83D not followed by a low surrogate"},
 		{[]byte{0x00, 0x41, 0xDE, 0x00}, 2, "unpaired low surrogate U+DE00"},
 	} {
 		got, err := UCS2{}.Decode(tc.in)
