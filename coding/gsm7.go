@@ -62,12 +62,18 @@ func (g GSM7) next(s string) (int, int, bool) {
 	if err != nil {
 		return 1, 0, false
 	}
-	r, size := rune(s[0]), 1
-	if r >= utf8.RuneSelf {
-		r, size = utf8.DecodeRuneInString(s)
-		if r == utf8.RuneError && size == 1 {
-			return 1, 0, false
+	if c := s[0]; c < utf8.RuneSelf {
+		if lock.enc.lo[c] != 0 {
+			return 1, 1, true
 		}
+		if single.enc.lo[c] != 0 {
+			return 1, 2, true
+		}
+		return 1, 0, false
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && size == 1 {
+		return 1, 0, false
 	}
 	_, n := g.septet(r, lock, single)
 	return size, n, n > 0
