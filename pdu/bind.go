@@ -24,6 +24,9 @@ func (p *Bind) CommandID() CommandID {
 
 func (p *Bind) appendBody(dst []byte) ([]byte, error) {
 	var e encErr
+	if p.Mode > BindTransceiver {
+		e.field, e.err = "mode", ErrBadValue
+	}
 	dst = appendCString(dst, p.SystemID, 16, "system_id", &e)
 	dst = appendCString(dst, p.Password, 9, "password", &e)
 	dst = appendCString(dst, p.SystemType, 13, "system_type", &e)
@@ -70,6 +73,9 @@ func (p *BindResp) InterfaceVersion() (uint8, bool) { return p.TLVs.Uint8(TagSCI
 
 func (p *BindResp) appendBody(dst []byte) ([]byte, error) {
 	var e encErr
+	if p.Mode > BindTransceiver {
+		e.field, e.err = "mode", ErrBadValue
+	}
 	dst = appendCString(dst, p.SystemID, 16, "system_id", &e)
 	dst = appendTLVs(dst, p.TLVs, &e)
 	return dst, e.error(p.CommandID())

@@ -13,7 +13,6 @@ import (
 // TestEncoderOutputPassesStrictDecoder: "strict when sending" (pdus.md §1)
 // means that whatever Append accepts, the strict Decoder accepts too.
 func TestEncoderOutputPassesStrictDecoder(t *testing.T) {
-	t.Skip("BUG: Append accepts a time field with an embedded NUL (codec.go appendTime), a known TLV of a length the strict decoder refuses (codec.go appendTLVs) and submit_multi with no destination (submit_multi.go appendBody); the frames fail strict Decode")
 	cases := []PDU{
 		&SubmitSM{ScheduleDeliveryTime: "26013123595970\x00+"},
 		&ReplaceSM{ValidityPeriod: "\x00" + strings.Repeat("0", 15)},
@@ -36,7 +35,6 @@ func TestEncoderOutputPassesStrictDecoder(t *testing.T) {
 // TestBindModeOutOfRange: a Bind or BindResp with a Mode other than
 // tx/rx/trx must not be sent under another command_id.
 func TestBindModeOutOfRange(t *testing.T) {
-	t.Skip("BUG: Bind{Mode: 7} encodes as command_id 0x00000000 and BindResp{Mode: 7} as generic_nack (bind.go CommandID, fields.go BindMode.CommandID returns 0 for unknown modes) instead of an EncodeError")
 	for _, p := range []PDU{&Bind{Mode: 7, SystemID: "x"}, &BindResp{Mode: 7, SystemID: "x"}} {
 		b, err := Marshal(1, 0, p)
 		if err == nil {
@@ -49,7 +47,6 @@ func TestBindModeOutOfRange(t *testing.T) {
 // TestEncodeErrorNamesCommand: the EncodeError of a PDU without mandatory
 // fields names the command.
 func TestEncodeErrorNamesCommand(t *testing.T) {
-	t.Skip("BUG: empty.go appendOnlyTLVs calls e.error(0), so EncodeError.ID is 0 and the message says command_id(0x0) instead of the PDU's command")
 	_, err := Marshal(1, 0, &EnquireLinkResp{TLVs: TLVs{{TagMessagePayload, make([]byte, 0x10000)}}})
 	var ee *EncodeError
 	if !errors.As(err, &ee) || ee.ID != CmdEnquireLinkResp {

@@ -41,6 +41,6 @@ type CancelBroadcastSMResp struct {
 // CommandID returns CmdCancelBroadcastSMResp.
 func (*CancelBroadcastSMResp) CommandID() CommandID { return CmdCancelBroadcastSMResp }
 func (p *CancelBroadcastSMResp) appendBody(dst []byte) ([]byte, error) {
-	return appendOnlyTLVs(dst, p.TLVs)
+	return appendOnlyTLVs(dst, p.TLVs, CmdCancelBroadcastSMResp)
 }
 func (p *CancelBroadcastSMResp) decodeBody(d *decoder) { d.tlvs(&p.TLVs) }

@@ -49,6 +49,8 @@ type CancelSMResp struct {
 }
 
 // CommandID returns CmdCancelSMResp.
-func (*CancelSMResp) CommandID() CommandID                    { return CmdCancelSMResp }
-func (p *CancelSMResp) appendBody(dst []byte) ([]byte, error) { return appendOnlyTLVs(dst, p.TLVs) }
-func (p *CancelSMResp) decodeBody(d *decoder)                 { d.tlvs(&p.TLVs) }
+func (*CancelSMResp) CommandID() CommandID { return CmdCancelSMResp }
+func (p *CancelSMResp) appendBody(dst []byte) ([]byte, error) {
+	return appendOnlyTLVs(dst, p.TLVs, CmdCancelSMResp)
+}
+func (p *CancelSMResp) decodeBody(d *decoder) { d.tlvs(&p.TLVs) }

@@ -1,6 +1,9 @@
 package pdu
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // decoder consumes a PDU body. The first failure is recorded and every later
 // call is a no-op, so body decoders read linearly (cryptobyte style) and check
@@ -218,6 +221,14 @@ func indexNUL(b []byte) int {
 
 // encoder helpers. They validate what we send (strict when sending).
 
+// errTLVLength is a known TLV whose length its tag does not allow; a lenient
+// Encoder ignores it.
+var errTLVLength = fmt.Errorf("%w: TLV length not allowed for its tag", ErrBadValue)
+
+// errNoDests is submit_multi without destinations, which a lenient Decoder
+// accepts and a lenient Encoder forwards.
+var errNoDests = fmt.Errorf("%w: no destination", ErrBadValue)
+
 type encErr struct {
 	field string
 	err   error
@@ -235,7 +246,7 @@ func appendCString(dst []byte, s string, max int, field string, err *encErr) []b
 }
 
 func appendTime(dst []byte, s string, field string, err *encErr) []byte {
-	if len(s) != 0 && len(s) != 16 && err.err == nil {
+	if (len(s) != 0 && len(s) != 16 || hasNUL(s)) && err.err == nil {
 		err.field, err.err = field, ErrBadValue
 	}
 	dst = append(dst, s...)
@@ -252,8 +263,12 @@ func appendShortMessage(dst []byte, sm []byte, err *encErr) []byte {
 
 func appendTLVs(dst []byte, t TLVs, err *encErr) []byte {
 	for _, v := range t {
-		if len(v.Value) > 0xFFFF && err.err == nil {
-			err.field, err.err = v.Tag.String(), ErrTooLong
+		if err.err == nil {
+			if len(v.Value) > 0xFFFF {
+				err.field, err.err = v.Tag.String(), ErrTooLong
+			} else if info, ok := lookupTag(v.Tag); ok && (len(v.Value) < int(info.min) || len(v.Value) > int(info.max)) {
+				err.field, err.err = info.name, errTLVLength
+			}
 		}
 		dst = append(dst, byte(v.Tag>>8), byte(v.Tag), byte(len(v.Value)>>8), byte(len(v.Value)))
 		dst = append(dst, v.Value...)

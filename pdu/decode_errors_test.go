@@ -210,9 +210,9 @@ func TestDecodeStringLimits(t *testing.T) {
 			over := craft(t, f, f.max)
 			de := decodeErr(t, Decoder{}, over)
 			if f.id.IsResponse() {
-				// A response is never answered with its own *_resp.
-				if !de.GenericNACK() {
-					t.Errorf("GenericNACK() false for a response")
+				// A response is never answered at all (pdus.md §4).
+				if de.GenericNACK() {
+					t.Errorf("GenericNACK() true for a response")
 				}
 			} else {
 				if de.Status != f.status {
@@ -329,8 +329,9 @@ func TestDecodeBodyErrors(t *testing.T) {
 				if err != nil {
 					t.Fatalf("lenient: %v", err)
 				}
-				// Lenient decoding keeps the TLV as received.
-				out, err := Marshal(7, 0, p)
+				// Lenient decoding keeps the TLV as received, and a
+				// lenient encoder forwards it unchanged.
+				out, err := Encoder{Lenient: true}.Append(nil, 7, 0, p)
 				if err != nil || !bytes.Equal(out, c.b) {
 					t.Errorf("lenient re-encode %x, %v", out, err)
 				}
@@ -392,7 +393,7 @@ func TestDecodeSubmitMultiErrors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("lenient number_of_dests 0: %v", err)
 	}
-	if out, err := Marshal(33, 0, p); err != nil || !bytes.Equal(out, b) {
+	if out, err := (Encoder{Lenient: true}).Append(nil, 33, 0, p); err != nil || !bytes.Equal(out, b) {
 		t.Errorf("re-encode %x, %v", out, err)
 	}
 	// The encoder refuses a bad dest_flag and more than 255 destinations.
@@ -407,7 +408,7 @@ func TestDecodeSubmitMultiErrors(t *testing.T) {
 func TestDecodeSubmitMultiRespErrors(t *testing.T) {
 	for _, body := range []string{"6d00 05 0101 3100 00000001", "6d00 01 0101 3100 000000", "6d00 01 0101 31"} {
 		de := decodeErr(t, Decoder{}, mkFrame(t, CmdSubmitMultiResp, 0, 5, body))
-		if !de.GenericNACK() || !de.HeaderValid || de.Seq() != 5 {
+		if de.GenericNACK() || !de.HeaderValid || de.Seq() != 5 {
 			t.Errorf("%s: %+v", body, de)
 		}
 	}
@@ -482,7 +483,7 @@ func TestDecodeErrorResponses(t *testing.T) {
 	// The same bad bodies with status 0 are errors.
 	for _, body := range []string{"616263", "00 01"} {
 		de := decodeErr(t, Decoder{}, mkFrame(t, CmdSubmitSMResp, 0, 7, body))
-		if !de.GenericNACK() || !de.HeaderValid {
+		if de.GenericNACK() || !de.HeaderValid {
 			t.Errorf("%s: %+v", body, de)
 		}
 	}

@@ -12,9 +12,11 @@ type GenericNACK struct {
 }
 
 // CommandID returns CmdGenericNACK.
-func (*GenericNACK) CommandID() CommandID                    { return CmdGenericNACK }
-func (p *GenericNACK) appendBody(dst []byte) ([]byte, error) { return appendOnlyTLVs(dst, p.TLVs) }
-func (p *GenericNACK) decodeBody(d *decoder)                 { d.tlvs(&p.TLVs) }
+func (*GenericNACK) CommandID() CommandID { return CmdGenericNACK }
+func (p *GenericNACK) appendBody(dst []byte) ([]byte, error) {
+	return appendOnlyTLVs(dst, p.TLVs, CmdGenericNACK)
+}
+func (p *GenericNACK) decodeBody(d *decoder) { d.tlvs(&p.TLVs) }
 
 // Unbind is unbind (SMPP v3.4 §4.2).
 type Unbind struct {
@@ -22,9 +24,11 @@ type Unbind struct {
 }
 
 // CommandID returns CmdUnbind.
-func (*Unbind) CommandID() CommandID                    { return CmdUnbind }
-func (p *Unbind) appendBody(dst []byte) ([]byte, error) { return appendOnlyTLVs(dst, p.TLVs) }
-func (p *Unbind) decodeBody(d *decoder)                 { d.tlvs(&p.TLVs) }
+func (*Unbind) CommandID() CommandID { return CmdUnbind }
+func (p *Unbind) appendBody(dst []byte) ([]byte, error) {
+	return appendOnlyTLVs(dst, p.TLVs, CmdUnbind)
+}
+func (p *Unbind) decodeBody(d *decoder) { d.tlvs(&p.TLVs) }
 
 // UnbindResp is unbind_resp (SMPP v3.4 §4.2.2).
 type UnbindResp struct {
@@ -32,9 +36,11 @@ type UnbindResp struct {
 }
 
 // CommandID returns CmdUnbindResp.
-func (*UnbindResp) CommandID() CommandID                    { return CmdUnbindResp }
-func (p *UnbindResp) appendBody(dst []byte) ([]byte, error) { return appendOnlyTLVs(dst, p.TLVs) }
-func (p *UnbindResp) decodeBody(d *decoder)                 { d.tlvs(&p.TLVs) }
+func (*UnbindResp) CommandID() CommandID { return CmdUnbindResp }
+func (p *UnbindResp) appendBody(dst []byte) ([]byte, error) {
+	return appendOnlyTLVs(dst, p.TLVs, CmdUnbindResp)
+}
+func (p *UnbindResp) decodeBody(d *decoder) { d.tlvs(&p.TLVs) }
 
 // EnquireLink is enquire_link (SMPP v3.4 §4.11).
 type EnquireLink struct {
@@ -42,9 +48,11 @@ type EnquireLink struct {
 }
 
 // CommandID returns CmdEnquireLink.
-func (*EnquireLink) CommandID() CommandID                    { return CmdEnquireLink }
-func (p *EnquireLink) appendBody(dst []byte) ([]byte, error) { return appendOnlyTLVs(dst, p.TLVs) }
-func (p *EnquireLink) decodeBody(d *decoder)                 { d.tlvs(&p.TLVs) }
+func (*EnquireLink) CommandID() CommandID { return CmdEnquireLink }
+func (p *EnquireLink) appendBody(dst []byte) ([]byte, error) {
+	return appendOnlyTLVs(dst, p.TLVs, CmdEnquireLink)
+}
+func (p *EnquireLink) decodeBody(d *decoder) { d.tlvs(&p.TLVs) }
 
 // EnquireLinkResp is enquire_link_resp (SMPP v3.4 §4.11.2).
 type EnquireLinkResp struct {
@@ -54,12 +62,12 @@ type EnquireLinkResp struct {
 // CommandID returns CmdEnquireLinkResp.
 func (*EnquireLinkResp) CommandID() CommandID { return CmdEnquireLinkResp }
 func (p *EnquireLinkResp) appendBody(dst []byte) ([]byte, error) {
-	return appendOnlyTLVs(dst, p.TLVs)
+	return appendOnlyTLVs(dst, p.TLVs, CmdEnquireLinkResp)
 }
 func (p *EnquireLinkResp) decodeBody(d *decoder) { d.tlvs(&p.TLVs) }
 
-func appendOnlyTLVs(dst []byte, t TLVs) ([]byte, error) {
+func appendOnlyTLVs(dst []byte, t TLVs, id CommandID) ([]byte, error) {
 	var e encErr
 	dst = appendTLVs(dst, t, &e)
-	return dst, e.error(0)
+	return dst, e.error(id)
 }

@@ -65,10 +65,17 @@ func (e *DecodeError) Seq() uint32 {
 }
 
 // GenericNACK reports whether the spec prescribes generic_nack (rather than
-// the request's own *_resp) as the answer: for framing errors, unknown
-// command ids, and any undecodable response.
+// the request's own *_resp) as the answer: for framing errors and unknown
+// command ids.
+//
+// It returns false for a response: a response (generic_nack included) is
+// never answered, which could loop (pdus.md §4); the caller fails the
+// request it answered instead.
 func (e *DecodeError) GenericNACK() bool {
-	if !e.HeaderValid || e.Header.ID.IsResponse() || !e.Header.ID.Known() {
+	if e.HeaderValid && e.Header.ID.IsResponse() {
+		return false
+	}
+	if !e.HeaderValid || !e.Header.ID.Known() {
 		return true
 	}
 	return e.Status == StatusInvCmdLen || e.Status == StatusInvCmdID

@@ -1,6 +1,9 @@
 package pdu
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"errors"
+)
 
 // PDU is implemented by every PDU body type of this package. The interface is
 // sealed: unknown command ids are represented by [*Unknown].
@@ -87,6 +90,10 @@ type Encoder struct {
 	// command_status is non-zero (some peers reject header-only
 	// submit_sm_resp / deliver_sm_resp, pdus.md §5).
 	ErrorRespBody bool
+	// Lenient forwards what a lenient Decoder accepts — TLVs of a length the
+	// spec does not allow for their tag, submit_multi without destinations —
+	// instead of refusing it.
+	Lenient bool
 }
 
 // Append appends the header and body of p to dst, with command_length
@@ -108,7 +115,10 @@ func (e Encoder) Append(dst []byte, seq uint32, status Status, p PDU) ([]byte, e
 		var err error
 		dst, err = p.appendBody(dst)
 		if err != nil {
-			return dst[:start], err
+			var ee *EncodeError
+			if !e.Lenient || !errors.As(err, &ee) || ee.Err != errTLVLength && ee.Err != errNoDests {
+				return dst[:start], err
+			}
 		}
 	}
 	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start))

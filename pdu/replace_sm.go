@@ -50,6 +50,8 @@ type ReplaceSMResp struct {
 }
 
 // CommandID returns CmdReplaceSMResp.
-func (*ReplaceSMResp) CommandID() CommandID                    { return CmdReplaceSMResp }
-func (p *ReplaceSMResp) appendBody(dst []byte) ([]byte, error) { return appendOnlyTLVs(dst, p.TLVs) }
-func (p *ReplaceSMResp) decodeBody(d *decoder)                 { d.tlvs(&p.TLVs) }
+func (*ReplaceSMResp) CommandID() CommandID { return CmdReplaceSMResp }
+func (p *ReplaceSMResp) appendBody(dst []byte) ([]byte, error) {
+	return appendOnlyTLVs(dst, p.TLVs, CmdReplaceSMResp)
+}
+func (p *ReplaceSMResp) decodeBody(d *decoder) { d.tlvs(&p.TLVs) }

@@ -100,6 +100,9 @@ func (p *SubmitMulti) appendBody(dst []byte) ([]byte, error) {
 	if len(p.DestAddresses) > 255 && e.err == nil {
 		e.field, e.err = "number_of_dests", ErrTooLong
 	}
+	if len(p.DestAddresses) == 0 && e.err == nil {
+		e.field, e.err = "number_of_dests", errNoDests
+	}
 	dst = append(dst, byte(len(p.DestAddresses)))
 	for _, a := range p.DestAddresses {
 		dst = append(dst, a.DestFlag)

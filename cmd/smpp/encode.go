@@ -164,7 +164,7 @@ func encodeJSON(src []byte) ([]byte, error) {
 				return nil, err
 			}
 		}
-		enc := pdu.Encoder{ErrorRespBody: true}
+		enc := pdu.Encoder{ErrorRespBody: true, Lenient: true}
 		if length != nil && *length == pdu.HeaderLen {
 			enc.ErrorRespBody = false // header only
 		}
