@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/smppstack/smpp"
+	"github.com/smppstack/smpp/coding"
+	"github.com/smppstack/smpp/dlr"
 	"github.com/smppstack/smpp/pdu"
 )
 
@@ -103,8 +105,8 @@ func TestNodeClient(t *testing.T) {
 	if err != nil {
 		t.Fatalf("node-smpp client scenarios failed: %v", err)
 	}
-	if !strings.Contains(string(out), "pass 7") || !strings.Contains(string(out), "fail 0") {
-		t.Fatalf("expected 7 passing node tests and no failure")
+	if !strings.Contains(string(out), "pass 8") || !strings.Contains(string(out), "fail 0") {
+		t.Fatalf("expected 8 passing node tests and no failure")
 	}
 	raw, err := os.ReadFile(reportPath)
 	if err != nil {
@@ -140,8 +142,8 @@ func TestNodeClient(t *testing.T) {
 	if want := []string{moRequest, moRequest, unbindRequest}; !slices.Equal(extra, want) {
 		t.Errorf("server received other messages %q, want %q", extra, want)
 	}
-	if len(rep.Submitted) != 7 {
-		t.Errorf("node-smpp reported %d submitted messages, want 7", len(rep.Submitted))
+	if len(rep.Submitted) != 57 {
+		t.Errorf("node-smpp reported %d submitted messages, want 57", len(rep.Submitted))
 	}
 
 	// Receipts and MO went out on the modes node-smpp received them on, and
@@ -459,6 +461,15 @@ func checkReceipt(t testing.TB, d *pdu.DeliverSM, id, src, dst, text string) {
 	if d.SourceAddr != dst || d.DestinationAddr != src {
 		t.Errorf("receipt addresses %s→%s, want %s→%s", d.SourceAddr, d.DestinationAddr, dst, src)
 	}
+	// Our dlr package reads node-smpp's receipt the same way.
+	dr, ok := dlr.FromDeliverSM(d)
+	if !ok || dr.ID != id || dr.State != pdu.StateDelivered || dr.Stat != "DELIVRD" || dr.Text != text ||
+		dr.FromTLV&(dlr.FieldID|dlr.FieldState) != dlr.FieldID|dlr.FieldState || !dlr.SameID(dr.ID, id) {
+		t.Errorf("dlr.FromDeliverSM: ok %v %+v, want id %s DELIVERED text %q from TLVs", ok, dr, id, text)
+	}
+	if dr.DoneDate.IsZero() || dr.SubmitDate.IsZero() || dr.DoneDate.Sub(time.Now()).Abs() > 2*time.Minute {
+		t.Errorf("dlr.FromDeliverSM dates %v / %v", dr.SubmitDate, dr.DoneDate)
+	}
 }
 
 // num reads a JSON number field.
@@ -522,44 +533,42 @@ func TestOurClientTRXWithNodeServer(t *testing.T) {
 	ucsText := "Привет 👋 from our client"
 	ucsID := submitTo(t, e.s, ucs2Submit(src, "46700000003", ucsText))
 
-	// Long GSM text: three parts with an 8-bit reference UDH.
-	long := strings.Repeat("Pack my box with five dozen liquor jugs. ", 10)[:400]
-	chunks := splitOctets(mustGSM(long), 153, pdu.CodingDefault)
-	var longIDs []string
-	for i, c := range chunks {
-		sm := gsmSubmit(src, "46700000004", "", 0)
-		sm.ESMClass = pdu.ESMUDHI
-		sm.ShortMessage = append(udh8(0x21, uint8(len(chunks)), uint8(i+1)), c...)
-		longIDs = append(longIDs, submitTo(t, e.s, sm))
+	// Long texts, split by our coding package and put into submit_sm by
+	// Segment.ApplySubmit; node-smpp reassembles them (server.js).
+	split := func(text string, c coding.Codec, method coding.Concat, ref uint16, dst string) (ids []string, parts int) {
+		t.Helper()
+		segs, err := coding.Split(text, c, method, ref)
+		if err != nil {
+			t.Fatalf("coding.Split: %v", err)
+		}
+		for _, seg := range segs {
+			sm := &pdu.SubmitSM{SourceAddrTON: 1, SourceAddrNPI: 1, SourceAddr: src, DestAddrTON: 1, DestAddrNPI: 1, DestinationAddr: dst}
+			seg.ApplySubmit(sm)
+			ids = append(ids, submitTo(t, e.s, sm))
+		}
+		return ids, len(segs)
 	}
-	// Long UCS2 text: three parts with a 16-bit reference UDH; the split
-	// keeps the surrogate pairs of the emoji whole.
+	// 400 GSM characters: three parts with an 8-bit reference UDH.
+	long := strings.Repeat("Pack my box with five dozen liquor jugs. ", 10)[:400]
+	longIDs, n := split(long, coding.GSM7{}, coding.ConcatUDH8, 0x21, "46700000004")
+	if n != 3 {
+		t.Errorf("400 GSM characters in %d parts, want 3", n)
+	}
+	// 170 UTF-16 units with emoji: three parts with a 16-bit reference UDH;
+	// no surrogate pair may be cut.
 	longUCS := strings.Repeat("Длинный текст 👋 ", 10)
-	uchunks := splitOctets(ucs2Encode(longUCS), 132, pdu.CodingUCS2)
-	var longUCSIDs []string
-	for i, c := range uchunks {
-		sm := ucs2Submit(src, "46700000005", "")
-		sm.ESMClass = pdu.ESMUDHI
-		sm.ShortMessage = append([]byte{0x06, 0x08, 0x04, 0xBE, 0xEF, uint8(len(uchunks)), uint8(i + 1)}, c...)
-		longUCSIDs = append(longUCSIDs, submitTo(t, e.s, sm))
+	longUCSIDs, n := split(longUCS, coding.UCS2{}, coding.ConcatUDH16, 0xBEEF, "46700000005")
+	if n != 3 {
+		t.Errorf("170 UCS2 units in %d parts, want 3", n)
 	}
 	// 300 characters in message_payload.
 	payload := strings.Repeat("message_payload from our client. ", 10)[:300]
-	pl := gsmSubmit(src, "46700000006", "", 0)
-	pl.ShortMessage = nil
-	pl.TLVs.SetMessagePayload(mustGSM(payload))
-	plID := submitTo(t, e.s, pl)
-	// SAR TLVs, GSM, two parts.
+	plIDs, _ := split(payload, coding.GSM7{}, coding.ConcatPayload, 0, "46700000006")
+	// 240 GSM characters with SAR TLVs: two parts.
 	sarText := strings.Repeat("SAR segmented text. ", 12)
-	sarChunks := splitOctets(mustGSM(sarText), 153, pdu.CodingDefault)
-	var sarIDs []string
-	for i, c := range sarChunks {
-		sm := gsmSubmit(src, "46700000007", "", 0)
-		sm.ShortMessage = c
-		sm.TLVs.SetSARMsgRefNum(0x0777)
-		sm.TLVs.SetSARTotalSegments(uint8(len(sarChunks)))
-		sm.TLVs.SetSARSegmentSeqnum(uint8(i + 1))
-		sarIDs = append(sarIDs, submitTo(t, e.s, sm))
+	sarIDs, n := split(sarText, coding.GSM7{}, coding.ConcatSAR, 0x0777, "46700000007")
+	if n != 2 {
+		t.Errorf("240 GSM characters in %d SAR parts, want 2", n)
 	}
 
 	checks := []struct {
@@ -572,12 +581,9 @@ func TestOurClientTRXWithNodeServer(t *testing.T) {
 		{gsmText, 0, "", 1, []string{gsmID}},
 		{ucsText, 8, "", 1, []string{ucsID}},
 		{long, 0, "udh8", 3, longIDs},
-		{longUCS, 8, "udh16", len(uchunks), longUCSIDs},
-		{payload, 0, "payload", 1, []string{plID}},
+		{longUCS, 8, "udh16", 3, longUCSIDs},
+		{payload, 0, "payload", 1, plIDs},
 		{sarText, 0, "sar", 2, sarIDs},
-	}
-	if len(uchunks) != 3 {
-		t.Errorf("long UCS2 text split into %d parts, want 3", len(uchunks))
 	}
 	for _, c := range checks {
 		ev := ns.waitEvent(t, "message", func(ev map[string]any) bool { return slices.Equal(ids(ev), c.ids) })
@@ -588,7 +594,7 @@ func TestOurClientTRXWithNodeServer(t *testing.T) {
 
 	// The receipt comes back on this transceiver.
 	r := e.waitDeliver(t, "receipt", (*pdu.DeliverSM).IsReceipt)
-	checkReceipt(t, r, gsmID, src, "46700000002", gsmText[:20])
+	checkReceipt(t, r, gsmID, src, "46700000002", first20(gsmText))
 	ns.waitEvent(t, "deliver_sm_resp", func(ev map[string]any) bool { return ev["kind"] == "receipt" && num(ev, "status") == 0 })
 
 	// MO on request.
@@ -692,5 +698,77 @@ func waitCount(t testing.TB, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestOurClientWindowAndKeepaliveWithNodeServer(t *testing.T) {
+	ns := startNodeServer(t)
+	e := dialNode(t, ns.Addr, pdu.BindTransmitter)
+	// 100 submits from 100 goroutines through our window of 10.
+	const n = 100
+	var wg sync.WaitGroup
+	got := make([]string, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			resp, err := e.s.Submit(ctx, gsmSubmit("46700000021", "46700000022", fmt.Sprintf("window %03d", i), 0))
+			if err == nil {
+				got[i] = resp.MessageID
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i := range n {
+		if errs[i] != nil || got[i] == "" || seen[got[i]] {
+			t.Fatalf("submit %d: id %q err %v", i, got[i], errs[i])
+		}
+		seen[got[i]] = true
+	}
+	for i := range n {
+		text := fmt.Sprintf("window %03d", i)
+		ev := ns.waitEvent(t, "message", func(ev map[string]any) bool { return ev["text"] == text })
+		if id := ids(ev); len(id) != 1 || id[0] != got[i] {
+			t.Errorf("node-smpp gave %v to %q, we got %q", id, text, got[i])
+		}
+	}
+	if st := e.s.Stats(); st.InFlight != 0 || st.Timeouts != 0 {
+		t.Errorf("stats after the burst: %+v", st)
+	}
+
+	// Our keepalive: a session silent for EnquireLinkInterval sends
+	// enquire_link, and node-smpp's answers keep it bound.
+	d := &smpp.Dialer{SystemID: testSystemID, Password: testPassword, Mode: pdu.BindReceiver,
+		Handler:       smpp.HandlerFunc(func(context.Context, *smpp.Request) (pdu.PDU, error) { return nil, nil }),
+		SessionConfig: smpp.SessionConfig{EnquireLinkInterval: 100 * time.Millisecond, ResponseTimeout: 2 * time.Second}}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rx, err := d.Dial(ctx, ns.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx.Close()
+	waitCount(t, "3 enquire_link from our receiver", func() bool {
+		n := 0
+		for _, ev := range ns.eventsOf("enquire_link") {
+			if ev["mode"] == "receiver" {
+				n++
+			}
+		}
+		return n >= 3
+	})
+	if rx.State() != smpp.StateBoundRX || rx.Stats().Timeouts != 0 {
+		t.Errorf("receiver after keepalives: %v %+v", rx.State(), rx.Stats())
+	}
+	if err := rx.Unbind(ctx); err != nil {
+		t.Errorf("Unbind: %v", err)
+	}
+	if err := e.s.Unbind(ctx); err != nil {
+		t.Errorf("Unbind: %v", err)
 	}
 }

@@ -1,8 +1,10 @@
 package interop
 
 // testSMSC is the SMSC the outside clients (gosmpp, node-smpp) are run
-// against. It is built only on our library (smpp.Server, pdu) and records
-// everything it saw, so the tests can assert on both ends.
+// against. It is built only on our library — smpp.Server for the sessions,
+// coding to read concatenation information, reassemble and decode texts, dlr
+// to build delivery receipts — and records everything it saw, so the tests
+// can assert on both ends.
 
 import (
 	"context"
@@ -17,6 +19,8 @@ import (
 	"time"
 
 	"github.com/smppstack/smpp"
+	"github.com/smppstack/smpp/coding"
+	"github.com/smppstack/smpp/dlr"
 	"github.com/smppstack/smpp/pdu"
 )
 
@@ -60,15 +64,10 @@ type deliveryEvent struct {
 }
 
 type partKey struct {
-	systemID, src, dst, via string
-	ref                     uint16
-	total                   uint8
-}
-
-type partial struct {
-	dc, esm, reg uint8
-	parts        map[uint8][]byte
-	ids          map[uint8]string
+	systemID, src, dst string
+	method             coding.Concat
+	ref                uint16
+	total              int
 }
 
 type receiptJob struct {
@@ -91,11 +90,12 @@ type testSMSC struct {
 	binds         []bindEvent
 	messages      []smsMessage
 	submits       int
-	parts         map[partKey]*partial
-	enquireIn     map[string]int // enquire_link received, by the peer's system_id ("" before bind)
-	enquireRespIn int            // enquire_link_resp received (answers to our enquire_link)
-	enquireOut    int            // enquire_link_resp sent
-	unbindIn      int            // unbind received from ESMEs
+	reasm         *coding.Reassembler
+	partIDs       map[partKey]map[int]string // message ids of the parts of incomplete messages
+	enquireIn     map[string]int             // enquire_link received, by the peer's system_id ("" before bind)
+	enquireRespIn int                        // enquire_link_resp received (answers to our enquire_link)
+	enquireOut    int                        // enquire_link_resp sent
+	unbindIn      int                        // unbind received from ESMEs
 	unbindRespOut int
 	deliveries    []deliveryEvent
 	after         map[*smpp.Session]map[uint32][]func() // work to do once a submit_sm_resp is queued
@@ -109,6 +109,8 @@ type smscOptions struct {
 	EnquireLinkInterval time.Duration
 	// ErrorRespBody sends bodies with error responses (pdus.md §5).
 	ErrorRespBody bool
+	// InboundWindow of the server's sessions (default: the library's).
+	InboundWindow int
 }
 
 // startSMSC starts a testSMSC on 127.0.0.1:0; it is shut down when the test
@@ -117,7 +119,8 @@ func startSMSC(t testing.TB, opt smscOptions) *testSMSC {
 	t.Helper()
 	m := &testSMSC{
 		t:         t,
-		parts:     make(map[partKey]*partial),
+		reasm:     coding.NewReassembler(coding.ReassemblerConfig{}),
+		partIDs:   make(map[partKey]map[int]string),
 		enquireIn: make(map[string]int),
 		after:     make(map[*smpp.Session]map[uint32][]func()),
 		pending:   make(map[string][]receiptJob),
@@ -132,6 +135,7 @@ func startSMSC(t testing.TB, opt smscOptions) *testSMSC {
 			ResponseTimeout:     5 * time.Second,
 			EnquireLinkInterval: opt.EnquireLinkInterval,
 			ErrorRespBody:       opt.ErrorRespBody,
+			InboundWindow:       opt.InboundWindow,
 			Trace: &smpp.Trace{
 				PDUReceived: m.pduReceived,
 				PDUSent:     m.pduSent,
@@ -253,45 +257,31 @@ func (m *testSMSC) submit(s *smpp.Session, h pdu.Header, sm *pdu.SubmitSM) (pdu.
 	id := fmt.Sprintf("%08x", m.ids.Add(1))
 	sys := s.SystemID()
 
-	body := sm.ShortMessage
-	via := ""
-	if len(body) == 0 {
-		if pl, ok := sm.TLVs.MessagePayload(); ok {
-			body, via = pl, "payload"
-		}
+	// Our coding package reads the concatenation information (UDH IEI
+	// 0x00/0x08 or SAR TLVs; message_payload when short_message is empty)
+	// and reassembles; the tests compare the result with the texts the
+	// peers were given.
+	part, err := coding.PartOf(sm)
+	if err != nil {
+		m.problem("submit_sm from %s: %v", sys, err)
+		return nil, pdu.StatusInvMsgLen
 	}
-	var ci concatInfo
-	var concat bool
-	if sm.ESMClass&pdu.ESMUDHI != 0 {
-		var err error
-		ci, concat, body, err = splitUDH(body)
-		if err != nil {
-			m.problem("submit_sm from %s: %v", sys, err)
-			return nil, pdu.StatusInvMsgLen
-		}
+	codec, ok := coding.ForDataCoding(sm.DataCoding)
+	if !ok {
+		codec = coding.Binary{}
 	}
-	if !concat {
-		ref, ok1 := sm.TLVs.SARMsgRefNum()
-		total, ok2 := sm.TLVs.SARTotalSegments()
-		seq, ok3 := sm.TLVs.SARSegmentSeqnum()
-		if ok1 && ok2 && ok3 {
-			ci, concat = concatInfo{Via: "sar", Ref: ref, Total: total, Seq: seq}, true
-		}
+	partText, err := codec.Decode(part.Body())
+	if err != nil && !part.IsSegment() {
+		m.problem("submit_sm from %s: %s text: %v", sys, codec.Name(), err)
 	}
-	if concat && (ci.Total == 0 || ci.Seq == 0 || ci.Seq > ci.Total) {
-		m.problem("submit_sm from %s: bad concatenation %+v", sys, ci)
-		return nil, pdu.StatusInvTLVVal
-	}
-
-	text := decodeText(sm.DataCoding, body)
 	var after []func()
-	if sm.RegisteredDelivery&pdu.RegReceiptMask == pdu.RegReceiptFinal || sm.RegisteredDelivery&pdu.RegReceiptMask == pdu.RegReceiptSuccess {
-		j := receiptJob{origin: s, id: id, sm: sm, text: text, submit: time.Now(), systemID: sys}
+	if rd := sm.RegisteredDelivery & pdu.RegReceiptMask; rd == pdu.RegReceiptFinal || rd == pdu.RegReceiptSuccess {
+		j := receiptJob{origin: s, id: id, sm: sm, text: partText, submit: time.Now(), systemID: sys}
 		after = append(after, func() { m.routeReceipt(j) })
 	}
 	// Requests a peer can make by text, for peers the test cannot reach
 	// otherwise (the node-smpp client runs in another process).
-	switch text {
+	switch partText {
 	case moRequest:
 		after = append(after, func() { m.replyMO(sys, sm) })
 	case unbindRequest:
@@ -303,7 +293,9 @@ func (m *testSMSC) submit(s *smpp.Session, h pdu.Header, sm *pdu.SubmitSM) (pdu.
 			}
 		})
 	}
+
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.submits++
 	if len(after) > 0 {
 		if m.after[s] == nil {
@@ -311,52 +303,41 @@ func (m *testSMSC) submit(s *smpp.Session, h pdu.Header, sm *pdu.SubmitSM) (pdu.
 		}
 		m.after[s][h.Seq] = after
 	}
-	if !concat || ci.Total == 1 {
-		m.messages = append(m.messages, smsMessage{
-			SystemID: sys, Source: sm.SourceAddr, Dest: sm.DestinationAddr,
-			DataCoding: sm.DataCoding, ESMClass: sm.ESMClass, Text: text,
-			Parts: 1, Via: firstNonEmpty(ci.Via, via), IDs: []string{id}, Registered: sm.RegisteredDelivery,
-		})
-		m.mu.Unlock()
+	k := partKey{sys, sm.SourceAddr, sm.DestinationAddr, part.Method, part.Ref, part.Total}
+	if part.IsSegment() {
+		if m.partIDs[k] == nil {
+			m.partIDs[k] = make(map[int]string)
+		}
+		m.partIDs[k][part.Seq] = id
+	}
+	msg, incomplete, err := m.reasm.Add(part)
+	if err != nil || len(incomplete) > 0 {
+		m.problem("reassembly of a part from %s: %v %+v", sys, err, incomplete)
+	}
+	if msg == nil {
 		return &pdu.SubmitSMResp{MessageID: id}, nil
 	}
-	k := partKey{sys, sm.SourceAddr, sm.DestinationAddr, ci.Via, ci.Ref, ci.Total}
-	p := m.parts[k]
-	if p == nil {
-		p = &partial{dc: sm.DataCoding, esm: sm.ESMClass, reg: sm.RegisteredDelivery, parts: make(map[uint8][]byte), ids: make(map[uint8]string)}
-		m.parts[k] = p
+	text, err := msg.Text(codec)
+	if err != nil {
+		m.problem("submit_sm from %s: %s text of %d parts: %v", sys, codec.Name(), msg.Total, err)
 	}
-	if _, dup := p.parts[ci.Seq]; dup {
-		m.problem("submit_sm from %s: duplicate part %d of %+v", sys, ci.Seq, k)
+	rec := smsMessage{
+		SystemID: sys, Source: sm.SourceAddr, Dest: sm.DestinationAddr,
+		DataCoding: msg.DataCoding, ESMClass: sm.ESMClass, Text: text,
+		Parts: max(msg.Total, 1), IDs: []string{id}, Registered: sm.RegisteredDelivery,
 	}
-	if sm.DataCoding != p.dc {
-		m.problem("submit_sm from %s: part %d has data_coding %d, part set %d", sys, ci.Seq, sm.DataCoding, p.dc)
-	}
-	p.parts[ci.Seq] = slices.Clone(body)
-	p.ids[ci.Seq] = id
-	if len(p.parts) == int(ci.Total) {
-		delete(m.parts, k)
-		var all []byte
-		var ids []string
-		for i := uint8(1); i <= ci.Total; i++ {
-			all = append(all, p.parts[i]...)
-			ids = append(ids, p.ids[i])
+	if msg.Total > 1 {
+		rec.Via = map[coding.Concat]string{coding.ConcatUDH8: "udh8", coding.ConcatUDH16: "udh16", coding.ConcatSAR: "sar"}[msg.Method]
+		rec.IDs = nil
+		for i := 1; i <= msg.Total; i++ {
+			rec.IDs = append(rec.IDs, m.partIDs[k][i])
 		}
-		m.messages = append(m.messages, smsMessage{
-			SystemID: sys, Source: sm.SourceAddr, Dest: sm.DestinationAddr,
-			DataCoding: p.dc, ESMClass: p.esm, Text: decodeText(p.dc, all),
-			Parts: int(ci.Total), Via: ci.Via, IDs: ids, Registered: p.reg,
-		})
+		delete(m.partIDs, k)
+	} else if _, ok := sm.TLVs.MessagePayload(); ok && len(sm.ShortMessage) == 0 {
+		rec.Via = "payload"
 	}
-	m.mu.Unlock()
+	m.messages = append(m.messages, rec)
 	return &pdu.SubmitSMResp{MessageID: id}, nil
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // receiver picks the session a message for systemID goes out on: prefer is
@@ -393,24 +374,16 @@ func (m *testSMSC) routeReceipt(j receiptJob) {
 }
 
 func (m *testSMSC) deliverReceipt(j receiptJob, s *smpp.Session) {
-	now := time.Now()
-	text := receiptText(j.id, j.submit, now, "DELIVRD", "000", gsmSafe(j.text))
-	d := &pdu.DeliverSM{
-		SourceAddrTON: j.sm.DestAddrTON, SourceAddrNPI: j.sm.DestAddrNPI, SourceAddr: j.sm.DestinationAddr,
-		DestAddrTON: j.sm.SourceAddrTON, DestAddrNPI: j.sm.SourceAddrNPI, DestinationAddr: j.sm.SourceAddr,
-		ESMClass:     pdu.ESMTypeDeliveryReceipt,
-		DataCoding:   pdu.CodingDefault,
-		ShortMessage: mustGSM(text),
-	}
-	if s.PeerVersion() >= pdu.V34 {
-		d.TLVs.SetReceiptedMessageID(j.id)
-		d.TLVs.SetMessageState(uint8(pdu.StateDelivered))
-	}
+	// The receipt is built by our dlr package (Appendix B text, addresses
+	// swapped, receipted_message_id and message_state for v3.4+ peers).
+	r := dlr.New(j.id, pdu.StateDelivered, j.submit, time.Now())
+	r.Text = j.text
+	d := r.DeliverSM(j.sm.Source(), j.sm.Dest(), dlr.BuildOptions{TLVs: s.PeerVersion() >= pdu.V34})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_, err := s.Deliver(ctx, d)
 	m.mu.Lock()
-	m.deliveries = append(m.deliveries, deliveryEvent{Kind: "receipt", SystemID: j.systemID, Mode: s.Mode(), MessageID: j.id, Text: text, Err: err})
+	m.deliveries = append(m.deliveries, deliveryEvent{Kind: "receipt", SystemID: j.systemID, Mode: s.Mode(), MessageID: j.id, Text: string(d.ShortMessage), Err: err})
 	m.mu.Unlock()
 }
 

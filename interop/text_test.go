@@ -1,14 +1,13 @@
 package interop
 
-// Small, self-contained text helpers for the interop tests: GSM 03.38
-// (unpacked, one septet per octet), UCS2 (UTF-16BE), concatenation UDHs and
+// Small, self-contained text helpers for the tests' assertions: GSM 03.38
+// (unpacked, one septet per octet), UCS2 (UTF-16BE) and a strict reader of
 // the SMPP v3.4 Appendix B receipt text. They are written here on purpose,
-// independently of the library's coding and dlr packages, so that the
-// interop scenarios check the session layer against an outside reading of
-// the bytes rather than against our own content code.
+// independently of the library's coding and dlr packages (which our server
+// and client use to split, reassemble and build receipts), so that the
+// assertions read the bytes with a second, outside pair of eyes.
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -76,19 +75,6 @@ func gsmDecode(b []byte) string {
 	return sb.String()
 }
 
-// gsmSafe replaces the characters of s that GSM 03.38 cannot carry by '?'.
-func gsmSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if _, ok := gsmBasicRev[r]; ok {
-			return r
-		}
-		if _, ok := gsmExtRev[r]; ok {
-			return r
-		}
-		return '?'
-	}, s)
-}
-
 // ucs2Encode encodes s as UTF-16BE (surrogate pairs for astral characters).
 func ucs2Encode(s string) []byte {
 	u := utf16.Encode([]rune(s))
@@ -129,78 +115,6 @@ func decodeText(dc uint8, b []byte) string {
 		return ucs2Decode(b)
 	}
 	return fmt.Sprintf("%x", b)
-}
-
-// concatInfo is the concatenation information of one part.
-type concatInfo struct {
-	Via   string // "udh8", "udh16" or "sar"
-	Ref   uint16
-	Total uint8
-	Seq   uint8
-}
-
-// splitUDH splits a short_message that starts with a user data header (esm_class
-// UDHI set) into the concatenation IE, if any, and the payload after the UDH.
-func splitUDH(sm []byte) (ci concatInfo, found bool, payload []byte, err error) {
-	if len(sm) == 0 {
-		return ci, false, nil, errors.New("UDHI set but short_message is empty")
-	}
-	udhl := int(sm[0])
-	if 1+udhl > len(sm) {
-		return ci, false, nil, fmt.Errorf("UDHL %d exceeds the %d-octet message", udhl, len(sm))
-	}
-	ies := sm[1 : 1+udhl]
-	for len(ies) >= 2 {
-		iei, l := ies[0], int(ies[1])
-		if 2+l > len(ies) {
-			return ci, false, nil, fmt.Errorf("IE %#x length %d overruns the UDH", iei, l)
-		}
-		v := ies[2 : 2+l]
-		switch {
-		case iei == 0x00 && l == 3:
-			ci, found = concatInfo{Via: "udh8", Ref: uint16(v[0]), Total: v[1], Seq: v[2]}, true
-		case iei == 0x08 && l == 4:
-			ci, found = concatInfo{Via: "udh16", Ref: uint16(v[0])<<8 | uint16(v[1]), Total: v[2], Seq: v[3]}, true
-		}
-		ies = ies[2+l:]
-	}
-	return ci, found, sm[1+udhl:], nil
-}
-
-// udh8 builds the 6-octet UDH with the 8-bit concatenation IE (IEI 0x00).
-func udh8(ref, total, seq uint8) []byte { return []byte{0x05, 0x00, 0x03, ref, total, seq} }
-
-// splitOctets cuts b into chunks of at most n octets, never between the two
-// octets of a GSM escape sequence or of a UTF-16 code unit / surrogate pair.
-func splitOctets(b []byte, n int, dc uint8) [][]byte {
-	var out [][]byte
-	for len(b) > n {
-		cut := n
-		switch dc {
-		case pdu.CodingUCS2:
-			cut &^= 1
-			if hi := uint16(b[cut-2])<<8 | uint16(b[cut-1]); hi >= 0xD800 && hi < 0xDC00 {
-				cut -= 2
-			}
-		default:
-			if b[cut-1] == 0x1b {
-				cut--
-			}
-		}
-		out = append(out, b[:cut])
-		b = b[cut:]
-	}
-	return append(out, b)
-}
-
-// receiptText is the SMPP v3.4 Appendix B receipt text.
-func receiptText(id string, submit, done time.Time, stat, errCode, text string) string {
-	const layout = "0601021504"
-	if r := []rune(text); len(r) > 20 {
-		text = string(r[:20])
-	}
-	return fmt.Sprintf("id:%s sub:001 dlvrd:001 submit date:%s done date:%s stat:%s err:%s text:%s",
-		id, submit.UTC().Format(layout), done.UTC().Format(layout), stat, errCode, text)
 }
 
 var receiptRE = regexp.MustCompile(`^id:(\S+) sub:(\d{3}) dlvrd:(\d{3}) submit date:(\d{10}) done date:(\d{10}) stat:(\w+) err:(\d{3}) [Tt]ext:(.*)$`)

@@ -294,6 +294,20 @@ test('transmitter + receiver: receipt and MO arrive on the receiver', async () =
 	await unbind(rx);
 });
 
+test('50 submit_sm pipelined without waiting: each answered with its own id', async () => {
+	const { session } = await bind('transmitter');
+	const texts = Array.from({ length: 50 }, (_, i) => 'pipelined ' + String(i).padStart(2, '0'));
+	const resps = await Promise.all(texts.map((text) => call(session, 'submit_sm', { destination_addr: '31600000099', data_coding: 0, short_message: text })));
+	const seen = new Set();
+	resps.forEach((r, i) => {
+		assert.equal(r.command_status, 0, texts[i]);
+		assert.ok(!seen.has(r.message_id), 'unique id ' + r.message_id);
+		seen.add(r.message_id);
+		report.submitted.push({ text: texts[i], dc: 0, via: '', ids: [r.message_id] });
+	});
+	await unbind(session);
+});
+
 test('enquire_link: manual and automatic', async () => {
 	const { session } = await bind('transceiver');
 	const resp = await call(session, 'enquire_link');
