@@ -3,6 +3,7 @@ package smpp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -290,4 +291,38 @@ func (c *Client) throttled(yes bool) {
 		d *= 2
 	}
 	c.pausedUntil = time.Now().Add(min(d, hi))
+}
+
+// SubmitText splits and submits a text through the managed session (see
+// Session.SubmitText); each part gets the Client's rate limit and throttle
+// handling.
+func (c *Client) SubmitText(ctx context.Context, m TextMessage) ([]SubmitTextResult, error) {
+	s, err := c.Session(ctx)
+	if err != nil {
+		return nil, err
+	}
+	parts, err := s.TextParts(m)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]SubmitTextResult, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := c.Submit(ctx, p)
+			res[i].Err = err
+			if err == nil && r != nil {
+				res[i].MessageID = r.MessageID
+			}
+		}()
+	}
+	wg.Wait()
+	for i, r := range res {
+		if r.Err != nil {
+			return res, fmt.Errorf("smpp: part %d of %d: %w", i+1, len(res), r.Err)
+		}
+	}
+	return res, nil
 }

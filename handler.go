@@ -3,6 +3,7 @@ package smpp
 import (
 	"context"
 
+	"github.com/smppstack/smpp/coding"
 	"github.com/smppstack/smpp/pdu"
 )
 
@@ -39,6 +40,9 @@ type Request struct {
 	Header  pdu.Header
 	PDU     pdu.PDU // *pdu.SubmitSM, *pdu.DeliverSM, …
 	Session *Session
+	// Concat is the whole message when Reassembly joined PDU's set of
+	// segments (PDU is then the part that completed it).
+	Concat *coding.Message
 }
 
 // Middleware wraps a Handler (logging, metrics, throttling, reassembly).

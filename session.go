@@ -43,6 +43,7 @@ type Session struct {
 	srv    *Server       // SMSC side: the server that accepted or dialled it
 
 	seq         atomic.Uint32
+	ref         atomic.Uint32  // concatenation reference numbers
 	inbound     atomic.Int32   // handlers running
 	handlers    sync.WaitGroup // every goroutine serving the peer
 	reqWG       sync.WaitGroup // request handlers only (drained before unbind_resp)

@@ -16,7 +16,9 @@ echo "== go test -race"
 go test -race -count=1 -timeout 15m ./...
 
 echo "== fuzz (bounded)"
-for target in $(go test -list 'Fuzz.*' ./pdu | grep '^Fuzz' || true); do
-  go test -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-20s}" ./pdu
+for pkg in ./pdu ./coding ./dlr; do
+  for target in $(go test -list 'Fuzz.*' "$pkg" | grep '^Fuzz' || true); do
+    go test -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-10s}" "$pkg"
+  done
 done
 echo "== all tests passed"

@@ -48,6 +48,9 @@ type Config struct {
 	// OutbindInterval is how often waiting messages trigger an outbind to
 	// accounts that configure one (default 10s).
 	OutbindInterval Duration `yaml:"outbind_interval" json:"outbind_interval"`
+	// ExpirySweep is how often messages waiting for accounts without a bound
+	// receiver are checked for expiry (default 30s).
+	ExpirySweep Duration `yaml:"expiry_sweep" json:"expiry_sweep"`
 }
 
 // Duration is a time.Duration that reads "30s" style strings from YAML/JSON.
@@ -199,6 +202,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.BindTimeout == 0 {
 		c.BindTimeout = Duration(10 * time.Second)
+	}
+	if c.ExpirySweep == 0 {
+		c.ExpirySweep = Duration(30 * time.Second)
 	}
 	if c.OutbindInterval == 0 {
 		c.OutbindInterval = Duration(10 * time.Second)

@@ -163,8 +163,9 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.listener = l
 	go s.smpp.Serve(l)
-	s.workers.Add(1)
+	s.workers.Add(2)
 	go s.outbindLoop()
+	go s.expiryLoop()
 	s.started = true
 	s.log.Info("smsc: started", "smpp", l.Addr().String(), "node", s.cfg.Node)
 	return nil

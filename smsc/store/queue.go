@@ -180,3 +180,55 @@ func (s *Store) QueueDepth(ctx context.Context, target string) (uint64, error) {
 	}
 	return info.NumPending + uint64(info.NumAckPending), nil
 }
+
+// Scan reads, without taking or acknowledging them, the messages waiting in
+// the target's queue (from its consumer's ack floor), calling fn for each
+// until fn returns false or the queue's end is reached. It is used to expire
+// messages of accounts that have no receiver bound.
+func (s *Store) Scan(ctx context.Context, target string, fn func(*Message) bool) error {
+	c, err := s.js.Consumer(ctx, s.mtName, "mt_"+token(target))
+	if err != nil {
+		return fmt.Errorf("store: scan %s: %w", target, err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("store: scan %s: %w", target, err)
+	}
+	if info.NumPending == 0 && info.NumAckPending == 0 {
+		return nil
+	}
+	oc, err := s.js.OrderedConsumer(ctx, s.mtName, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{s.mtSubject(target)},
+		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:    info.AckFloor.Stream + 1,
+	})
+	if err != nil {
+		return fmt.Errorf("store: scan %s: %w", target, err)
+	}
+	last := info.Delivered.Stream + info.NumPending // upper bound of what is queued now
+	for {
+		batch, err := oc.FetchNoWait(256)
+		if err != nil {
+			return fmt.Errorf("store: scan %s: %w", target, err)
+		}
+		n := 0
+		for raw := range batch.Messages() {
+			n++
+			md, err := raw.Metadata()
+			if err != nil {
+				continue
+			}
+			var m Message
+			if json.Unmarshal(raw.Data(), &m) != nil {
+				continue
+			}
+			m.ID = strconv.FormatUint(md.Sequence.Stream, 10)
+			if !fn(&m) || md.NumPending == 0 || md.Sequence.Stream >= last {
+				return nil
+			}
+		}
+		if batch.Error() != nil || n == 0 {
+			return nil
+		}
+	}
+}
