@@ -82,3 +82,18 @@ func TestSubmitSMAllocs(t *testing.T) {
 		t.Errorf("deliver_sm decode: %v allocs, %v", dec, err)
 	}
 }
+
+// BenchmarkDecodeIntoSubmitSM decodes into one reused body, as a
+// single-consumer loop can (Decoder.DecodeInto).
+func BenchmarkDecodeIntoSubmitSM(b *testing.B) {
+	frame := benchFrame(b)
+	var p SubmitSM
+	var dc Decoder
+	b.ReportAllocs()
+	b.SetBytes(int64(len(frame)))
+	for b.Loop() {
+		if _, err := dc.DecodeInto(frame, &p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

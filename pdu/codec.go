@@ -48,6 +48,46 @@ func (d *decoder) u8(v *uint8, field string) {
 	d.off++
 }
 
+// u8x2, u8x3 and u8x4 read runs of 1-octet fields with one bounds check.
+func (d *decoder) u8x2(a, b *uint8, field string) {
+	if d.err != nil {
+		return
+	}
+	if len(d.b)-d.off < 2 {
+		d.fail(field, StatusInvCmdLen, ErrTruncated)
+		return
+	}
+	x := d.b[d.off : d.off+2]
+	*a, *b = x[0], x[1]
+	d.off += 2
+}
+
+func (d *decoder) u8x3(a, b, c *uint8, field string) {
+	if d.err != nil {
+		return
+	}
+	if len(d.b)-d.off < 3 {
+		d.fail(field, StatusInvCmdLen, ErrTruncated)
+		return
+	}
+	x := d.b[d.off : d.off+3]
+	*a, *b, *c = x[0], x[1], x[2]
+	d.off += 3
+}
+
+func (d *decoder) u8x4(a, b, c, e *uint8, field string) {
+	if d.err != nil {
+		return
+	}
+	if len(d.b)-d.off < 4 {
+		d.fail(field, StatusInvCmdLen, ErrTruncated)
+		return
+	}
+	x := d.b[d.off : d.off+4]
+	*a, *b, *c, *e = x[0], x[1], x[2], x[3]
+	d.off += 4
+}
+
 func (d *decoder) u32(v *uint32, field string) {
 	if d.err != nil {
 		return

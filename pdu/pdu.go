@@ -162,36 +162,78 @@ func (dc Decoder) Decode(frame []byte) (Header, PDU, error) {
 	if err != nil {
 		return h, nil, &DecodeError{Status: StatusInvCmdLen, Err: ErrShortFrame}
 	}
-	max := dc.MaxLen
-	if max <= 0 {
-		max = DefaultMaxLen
-	}
-	switch {
-	case h.Length < HeaderLen:
-		return h, nil, &DecodeError{Header: h, HeaderValid: true, Status: StatusInvCmdLen, Err: ErrBadLength}
-	case int64(h.Length) > int64(max):
-		return h, nil, &DecodeError{Header: h, HeaderValid: true, Status: StatusInvCmdLen, Err: ErrFrameTooLarge}
-	case int64(h.Length) != int64(len(frame)):
-		return h, nil, &DecodeError{Header: h, HeaderValid: true, Status: StatusInvCmdLen, Err: ErrShortFrame}
+	if err := dc.checkLength(h, len(frame)); err != nil {
+		return h, nil, err
 	}
 	body := frame[HeaderLen:]
 	p := newFast(h.ID)
 	if p == nil {
 		return h, &Unknown{ID: h.ID, Body: body}, nil
 	}
-	d := decoder{b: body, id: h.ID, strict: !dc.Lenient}
-	decodeInto(p, &d)
-	if d.err != nil {
+	if err := dc.decodeBody(h, body, p); err != nil {
 		if h.ID.IsResponse() && h.Status != StatusOK {
 			// v5.0 §3.2.1.3: the body of an error response is ignored.
 			p, _ = New(h.ID)
 			return h, p, nil
 		}
+		return h, p, err
+	}
+	return h, p, nil
+}
+
+// DecodeInto decodes frame into p, which must be the body type of the
+// frame's command_id (as New returns it); p is reset first. It lets a
+// single-consumer loop reuse one body for every frame instead of allocating
+// one per frame. The same aliasing rules as Decode apply, and p's previous
+// contents are lost. A frame of another command returns an error with status
+// ESME_RINVCMDID and leaves p unchanged.
+func (dc Decoder) DecodeInto(frame []byte, p PDU) (Header, error) {
+	h, err := DecodeHeader(frame)
+	if err != nil {
+		return h, &DecodeError{Status: StatusInvCmdLen, Err: ErrShortFrame}
+	}
+	if err := dc.checkLength(h, len(frame)); err != nil {
+		return h, err
+	}
+	if p.CommandID() != h.ID {
+		if b, ok := p.(*Bind); !ok || bindModeOf(h.ID) == 0 || h.ID.IsResponse() {
+			if br, ok := p.(*BindResp); !ok || bindModeOf(h.ID) == 0 || !h.ID.IsResponse() {
+				return h, &DecodeError{Header: h, HeaderValid: true, Status: StatusInvCmdID, Err: ErrUnknownCmd}
+			} else {
+				br.Mode = bindModeOf(h.ID)
+			}
+		} else {
+			b.Mode = bindModeOf(h.ID)
+		}
+	}
+	return h, dc.decodeBody(h, frame[HeaderLen:], p)
+}
+
+func (dc Decoder) checkLength(h Header, n int) error {
+	max := dc.MaxLen
+	if max <= 0 {
+		max = DefaultMaxLen
+	}
+	switch {
+	case h.Length < HeaderLen:
+		return &DecodeError{Header: h, HeaderValid: true, Status: StatusInvCmdLen, Err: ErrBadLength}
+	case int64(h.Length) > int64(max):
+		return &DecodeError{Header: h, HeaderValid: true, Status: StatusInvCmdLen, Err: ErrFrameTooLarge}
+	case int64(h.Length) != int64(n):
+		return &DecodeError{Header: h, HeaderValid: true, Status: StatusInvCmdLen, Err: ErrShortFrame}
+	}
+	return nil
+}
+
+func (dc Decoder) decodeBody(h Header, body []byte, p PDU) error {
+	d := decoder{b: body, id: h.ID, strict: !dc.Lenient}
+	decodeInto(p, &d)
+	if d.err != nil {
 		d.err.Header, d.err.HeaderValid = h, true
-		return h, p, d.err
+		return d.err
 	}
 	d.finish()
-	return h, p, nil
+	return nil
 }
 
 // newFast is New without the second result, for the hot path.
@@ -215,64 +257,96 @@ func newFast(id CommandID) PDU {
 func decodeInto(p PDU, d *decoder) {
 	switch p := p.(type) {
 	case *SubmitSM:
+		*p = SubmitSM{}
 		p.decodeBody(d)
 	case *DeliverSM:
+		*p = DeliverSM{}
 		p.decodeBody(d)
 	case *SubmitSMResp:
+		*p = SubmitSMResp{}
 		p.decodeBody(d)
 	case *DeliverSMResp:
+		*p = DeliverSMResp{}
 		p.decodeBody(d)
 	case *DataSM:
+		*p = DataSM{}
 		p.decodeBody(d)
 	case *DataSMResp:
+		*p = DataSMResp{}
 		p.decodeBody(d)
 	case *Bind:
+		mode := p.Mode
+		*p = Bind{Mode: mode}
 		p.decodeBody(d)
 	case *BindResp:
+		mode := p.Mode
+		*p = BindResp{Mode: mode}
 		p.decodeBody(d)
 	case *Outbind:
+		*p = Outbind{}
 		p.decodeBody(d)
 	case *SubmitMulti:
+		*p = SubmitMulti{}
 		p.decodeBody(d)
 	case *SubmitMultiResp:
+		*p = SubmitMultiResp{}
 		p.decodeBody(d)
 	case *QuerySM:
+		*p = QuerySM{}
 		p.decodeBody(d)
 	case *QuerySMResp:
+		*p = QuerySMResp{}
 		p.decodeBody(d)
 	case *CancelSM:
+		*p = CancelSM{}
 		p.decodeBody(d)
 	case *ReplaceSM:
+		*p = ReplaceSM{}
 		p.decodeBody(d)
 	case *AlertNotification:
+		*p = AlertNotification{}
 		p.decodeBody(d)
 	case *BroadcastSM:
+		*p = BroadcastSM{}
 		p.decodeBody(d)
 	case *BroadcastSMResp:
+		*p = BroadcastSMResp{}
 		p.decodeBody(d)
 	case *QueryBroadcastSM:
+		*p = QueryBroadcastSM{}
 		p.decodeBody(d)
 	case *QueryBroadcastSMResp:
+		*p = QueryBroadcastSMResp{}
 		p.decodeBody(d)
 	case *CancelBroadcastSM:
+		*p = CancelBroadcastSM{}
 		p.decodeBody(d)
 	case *GenericNACK:
+		*p = GenericNACK{}
 		p.decodeBody(d)
 	case *Unbind:
+		*p = Unbind{}
 		p.decodeBody(d)
 	case *UnbindResp:
+		*p = UnbindResp{}
 		p.decodeBody(d)
 	case *EnquireLink:
+		*p = EnquireLink{}
 		p.decodeBody(d)
 	case *EnquireLinkResp:
+		*p = EnquireLinkResp{}
 		p.decodeBody(d)
 	case *CancelSMResp:
+		*p = CancelSMResp{}
 		p.decodeBody(d)
 	case *ReplaceSMResp:
+		*p = ReplaceSMResp{}
 		p.decodeBody(d)
 	case *CancelBroadcastSMResp:
+		*p = CancelBroadcastSMResp{}
 		p.decodeBody(d)
 	case *Unknown:
+		*p = Unknown{ID: p.ID}
 		p.decodeBody(d)
 	default:
 		panic("pdu: decodeInto: missing case for " + p.CommandID().String())
