@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,8 +107,8 @@ func TestNodeClient(t *testing.T) {
 	if err != nil {
 		t.Fatalf("node-smpp client scenarios failed: %v", err)
 	}
-	if !strings.Contains(string(out), "pass 8") || !strings.Contains(string(out), "fail 0") {
-		t.Fatalf("expected 8 passing node tests and no failure")
+	if !strings.Contains(string(out), "pass 9") || !strings.Contains(string(out), "fail 0") {
+		t.Fatalf("expected 9 passing node tests and no failure")
 	}
 	raw, err := os.ReadFile(reportPath)
 	if err != nil {
@@ -138,8 +140,13 @@ func TestNodeClient(t *testing.T) {
 			extra = append(extra, msg.Text)
 		}
 	}
+	for i, x := range extra {
+		if strings.HasPrefix(x, outbindRequest+"127.0.0.1:") {
+			extra[i] = outbindRequest // the port varies
+		}
+	}
 	slices.Sort(extra)
-	if want := []string{moRequest, moRequest, unbindRequest}; !slices.Equal(extra, want) {
+	if want := []string{moRequest, moRequest, outbindRequest, unbindRequest}; !slices.Equal(extra, want) {
 		t.Errorf("server received other messages %q, want %q", extra, want)
 	}
 	if len(rep.Submitted) != 57 {
@@ -168,8 +175,8 @@ func TestNodeClient(t *testing.T) {
 			}
 		}
 	}
-	if len(mos) != len(rep.MO) || len(mos) != 4 {
-		t.Errorf("server sent %d MO, node-smpp got %d, want 4", len(mos), len(rep.MO))
+	if len(mos) != len(rep.MO) || len(mos) != 5 {
+		t.Errorf("server sent %d MO, node-smpp got %d, want 5", len(mos), len(rep.MO))
 	} else {
 		for i, mo := range rep.MO {
 			if mos[i].Text != mo.Text || mos[i].Mode != modeNames[mo.Mode] {
@@ -226,8 +233,9 @@ func TestNodeClient(t *testing.T) {
 
 // nodeServer is a running node/server.js.
 type nodeServer struct {
-	Addr string
-	cmd  *exec.Cmd
+	Addr  string
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
 
 	mu     sync.Mutex
 	events []map[string]any
@@ -253,7 +261,7 @@ func startNodeServer(t *testing.T) *nodeServer {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ns.cmd = cmd
+	ns.cmd, ns.stdin = cmd, stdin
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -315,6 +323,14 @@ func startNodeServer(t *testing.T) *nodeServer {
 		t.Fatal("node server.js did not print LISTENING")
 	}
 	return ns
+}
+
+// command writes one command line to server.js's stdin.
+func (ns *nodeServer) command(t testing.TB, line string) {
+	t.Helper()
+	if _, err := io.WriteString(ns.stdin, line+"\n"); err != nil {
+		t.Fatalf("command %q to server.js: %v", line, err)
+	}
 }
 
 func (ns *nodeServer) eventsOf(typ string) []map[string]any {
@@ -769,6 +785,103 @@ func TestOurClientWindowAndKeepaliveWithNodeServer(t *testing.T) {
 		t.Errorf("Unbind: %v", err)
 	}
 	if err := e.s.Unbind(ctx); err != nil {
+		t.Errorf("Unbind: %v", err)
+	}
+}
+
+func TestOurClientAcceptsOutbindFromNodeServer(t *testing.T) {
+	// node-smpp's server connects to our OutbindListener and sends outbind;
+	// we check its credentials, bind as receiver on that connection
+	// (Dialer.AcceptOutbind) and receive MO there.
+	ns := startNodeServer(t)
+	e := &esme{ch: make(chan struct{}, 1)}
+	handler := smpp.HandlerFunc(func(ctx context.Context, r *smpp.Request) (pdu.PDU, error) {
+		if d, ok := r.PDU.(*pdu.DeliverSM); ok {
+			e.mu.Lock()
+			e.got = append(e.got, d)
+			e.mu.Unlock()
+			select {
+			case e.ch <- struct{}{}:
+			default:
+			}
+		}
+		return nil, nil
+	})
+	listen := func(verify func(*pdu.Outbind) error) (string, chan *smpp.Session, chan error) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sessions, errs := make(chan *smpp.Session, 1), make(chan error, 1)
+		ol := &smpp.OutbindListener{
+			Dialer:    &smpp.Dialer{SystemID: testSystemID, Password: testPassword, Mode: pdu.BindReceiver, Handler: handler},
+			Verify:    verify,
+			OnSession: func(s *smpp.Session) { sessions <- s },
+			OnError:   func(err error) { errs <- err },
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		served := make(chan error, 1)
+		go func() { served <- ol.Serve(ctx, l) }()
+		t.Cleanup(func() {
+			cancel()
+			if err := <-served; !errors.Is(err, context.Canceled) {
+				t.Errorf("OutbindListener.Serve: %v", err)
+			}
+		})
+		return l.Addr().String(), sessions, errs
+	}
+
+	// An outbind with credentials we do not expect: the connection is closed.
+	addr, _, errs := listen(func(ob *pdu.Outbind) error { return errors.New("unknown SMSC " + ob.SystemID) })
+	ns.command(t, "OUTBIND "+addr)
+	select {
+	case err := <-errs:
+		if !strings.Contains(err.Error(), "unknown SMSC node-smsc") {
+			t.Errorf("refused outbind: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the refused outbind was not reported")
+	}
+	ns.waitEvent(t, "close", func(ev map[string]any) bool { return ev["mode"] == nil })
+
+	// The expected credentials: we bind as receiver on node-smpp's connection.
+	var seen *pdu.Outbind
+	addr, sessions, errs := listen(func(ob *pdu.Outbind) error {
+		seen = ob
+		if ob.SystemID != "node-smsc" || ob.Password != "obpass" {
+			return errors.New("bad outbind credentials")
+		}
+		return nil
+	})
+	ns.command(t, "OUTBIND "+addr)
+	var s *smpp.Session
+	select {
+	case s = <-sessions:
+	case err := <-errs:
+		t.Fatalf("outbind: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("no session from node-smpp's outbind")
+	}
+	defer s.Close()
+	if seen == nil || s.State() != smpp.StateBoundRX || s.SystemID() != "node-smsc" || s.PeerVersion() != pdu.V34 {
+		t.Fatalf("outbind session: state %v system_id %q version %#x", s.State(), s.SystemID(), s.PeerVersion())
+	}
+	ns.waitEvent(t, "bind", func(ev map[string]any) bool { return ev["mode"] == "receiver" })
+
+	// node-smpp routes MO for "test" to that receiver.
+	tx := dialNode(t, ns.Addr, pdu.BindTransmitter)
+	submitTo(t, tx.s, gsmSubmit("46700000031", "4321", "MO please", 0))
+	e.waitDeliver(t, "UCS2 MO over outbind", func(d *pdu.DeliverSM) bool { return d.DataCoding == pdu.CodingUCS2 })
+	got := e.delivered()
+	if len(got) != 2 || gsmDecode(got[0].ShortMessage) != "MO reply from node: hello @ 100%" || ucs2Decode(got[1].ShortMessage) != "MO reply from node: Привет 👋" {
+		t.Errorf("MO over outbind: %d deliver_sm", len(got))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Unbind(ctx); err != nil {
+		t.Errorf("Unbind: %v", err)
+	}
+	if err := tx.s.Unbind(ctx); err != nil {
 		t.Errorf("Unbind: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"net"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -281,10 +282,13 @@ func (m *testSMSC) submit(s *smpp.Session, h pdu.Header, sm *pdu.SubmitSM) (pdu.
 	}
 	// Requests a peer can make by text, for peers the test cannot reach
 	// otherwise (the node-smpp client runs in another process).
-	switch partText {
-	case moRequest:
+	switch {
+	case partText == moRequest:
 		after = append(after, func() { m.replyMO(sys, sm) })
-	case unbindRequest:
+	case strings.HasPrefix(partText, outbindRequest):
+		addr := strings.TrimPrefix(partText, outbindRequest)
+		after = append(after, func() { m.outbindMO(addr) })
+	case partText == unbindRequest:
 		after = append(after, func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -402,7 +406,28 @@ const (
 	// unbindRequest as a submit_sm text makes the SMSC unbind that session
 	// after answering.
 	unbindRequest = "unbind me"
+	// outbindRequest + "host:port" makes the SMSC open an outbind session
+	// to that address (Server.Outbind) and, once the ESME bound on it,
+	// deliver outbindMOText there.
+	outbindRequest = "outbind me "
+	outbindMOText  = "MO over outbind"
+	outbindPass    = "obpass"
 )
+
+func (m *testSMSC) outbindMO(addr string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s, err := m.Srv.Outbind(ctx, addr, &pdu.Outbind{Password: outbindPass})
+	if err != nil {
+		m.problem("Outbind to %s: %v", addr, err)
+		return
+	}
+	d := &pdu.DeliverSM{SourceAddr: "5555", DestinationAddr: "6666", ShortMessage: mustGSM(outbindMOText)}
+	_, err = s.Deliver(ctx, d)
+	m.mu.Lock()
+	m.deliveries = append(m.deliveries, deliveryEvent{Kind: "mo", SystemID: s.SystemID(), Mode: s.Mode(), Text: outbindMOText, Err: err})
+	m.mu.Unlock()
+}
 
 var moReplies = []string{"MO reply: hello @ 100% {ok}", "MO reply: Привет 👋"}
 

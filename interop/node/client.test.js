@@ -343,6 +343,45 @@ test('enquire_link: manual and automatic', async () => {
 	await unbind(session);
 });
 
+test('outbind: the SMSC connects to node-smpp, which binds as receiver and gets an MO', async () => {
+	const tx = (await bind('transmitter')).session;
+	let outbindPDU;
+	let resolveMO, rejectMO;
+	const mo = new Promise((resolve, reject) => {
+		resolveMO = resolve;
+		rejectMO = reject;
+	});
+	const listener = smpp.createServer((session) => {
+		session.on('error', rejectMO);
+		session.on('enquire_link', (pdu) => session.send(pdu.response()));
+		session.on('outbind', (pdu) => {
+			outbindPDU = pdu;
+			session.bind_receiver({ system_id: SYSTEM_ID, password: PASSWORD }, (resp) => {
+				report.binds.push({ mode: 'receiver', status: resp.command_status });
+				if (resp.command_status !== 0) {
+					rejectMO(new Error('bind_receiver after outbind: status ' + resp.command_status));
+				}
+			});
+		});
+		session.on('deliver_sm', (pdu) => {
+			session.send(pdu.response());
+			resolveMO({ session, pdu });
+		});
+	});
+	await withTimeout(new Promise((resolve) => listener.listen(0, '127.0.0.1', resolve)), 'listen');
+	const addr = '127.0.0.1:' + listener.address().port;
+	await submit(tx, { destination_addr: '1', short_message: 'outbind me ' + addr }, { text: 'outbind' });
+	const { session, pdu } = await withTimeout(mo, 'MO over the outbind session');
+	assert.equal(outbindPDU.system_id, SMSC_ID);
+	assert.equal(outbindPDU.password, 'obpass');
+	assert.equal(pdu.short_message.message, 'MO over outbind');
+	assert.equal(pdu.source_addr, '5555');
+	report.mo.push({ text: pdu.short_message.message, mode: 'receiver' });
+	await unbind(session);
+	await unbind(tx);
+	await new Promise((resolve) => listener.close(resolve));
+});
+
 test('the SMSC unbinds: node-smpp answers unbind_resp', async () => {
 	const { session } = await bind('transceiver');
 	await submit(session, { destination_addr: '1', short_message: 'unbind me' }, { text: 'unbind me' });

@@ -15,6 +15,7 @@
 // queueing it until one binds; answers enquire_link and unbind. Texts with a
 // meaning: "MO please" → two MO deliver_sm back (GSM, then UCS2); "ping me" →
 // an enquire_link to that session; "unbind me" → an unbind to that session.
+// A line "OUTBIND host:port" on stdin makes it open an outbind session.
 
 const smpp = require('smpp');
 
@@ -160,7 +161,7 @@ function onSubmit(session, pdu) {
 	}
 }
 
-const server = smpp.createServer((session) => {
+function setupSession(session) {
 	sessions.add(session);
 	session.bound = false;
 	session.on('close', () => {
@@ -208,7 +209,9 @@ const server = smpp.createServer((session) => {
 		session.send(pdu.response(), () => session.close());
 	});
 	session.on('unknown', (pdu) => session.send(pdu.response()));
-});
+}
+
+const server = smpp.createServer(setupSession);
 
 const port = Number(process.argv[2] || process.env.PORT || 0);
 server.listen(port, '127.0.0.1', () => {
@@ -222,6 +225,34 @@ function shutdown() {
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
+// Commands on stdin, one a line:
+//   OUTBIND host:port   connect to an ESME that listens for outbind, send
+//                       outbind (system_id "node-smsc", password "obpass")
+//                       and serve the bind that follows on that connection.
 // The Go test closes our stdin when it is done (also if it dies).
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+	input += chunk;
+	let nl;
+	while ((nl = input.indexOf('\n')) >= 0) {
+		const line = input.slice(0, nl).trim();
+		input = input.slice(nl + 1);
+		const m = /^OUTBIND (.+):(\d+)$/.exec(line);
+		if (m) {
+			outbind(m[1], Number(m[2]));
+		} else if (line) {
+			emit('error', { message: 'unknown command: ' + line });
+		}
+	}
+});
 process.stdin.on('end', shutdown);
-process.stdin.resume();
+
+function outbind(host, port) {
+	const session = smpp.connect({ host, port });
+	setupSession(session);
+	session.on('connect', () => {
+		session.outbind({ system_id: SMSC_ID, password: 'obpass' });
+		emit('outbind_sent', { host, port });
+	});
+}
