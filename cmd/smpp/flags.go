@@ -20,6 +20,7 @@ import (
 	"net"
 	"os"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -267,8 +268,32 @@ type addrFlags struct {
 
 func (a *addrFlags) register(fs *flag.FlagSet, name, def, usage string) {
 	fs.StringVar(&a.addr, name, def, usage)
-	fs.IntVar(&a.ton, name+"-ton", -1, "TON of --"+name+" (default: 5 alphanumeric, 1 international number, 0 empty)")
-	fs.IntVar(&a.npi, name+"-npi", -1, "NPI of --"+name+" (default: 1 ISDN for numbers, 0 otherwise)")
+	a.ton, a.npi = -1, -1
+	fs.Var((*autoInt)(&a.ton), name+"-ton", "`TON` of --"+name+" (auto: 5 alphanumeric, 1 international number, 0 empty)")
+	fs.Var((*autoInt)(&a.npi), name+"-npi", "`NPI` of --"+name+" (auto: 1 ISDN for numbers, 0 otherwise)")
+}
+
+// autoInt is an int flag whose default, -1, prints as "auto".
+type autoInt int
+
+func (v *autoInt) String() string {
+	if v == nil || *v < 0 {
+		return "auto"
+	}
+	return strconv.Itoa(int(*v))
+}
+
+func (v *autoInt) Set(s string) error {
+	if s == "auto" {
+		*v = -1
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 255 {
+		return errors.New("want 0-255 or auto")
+	}
+	*v = autoInt(n)
+	return nil
 }
 
 // address returns the pdu.Address: a leading "+" is dropped from numbers;

@@ -42,7 +42,20 @@ import (
 	"github.com/smppstack/smpp/pdu"
 )
 
-const serveSynopsis = "smpp serve [--addr HOST:PORT] [--dlr] [--delivery-delay D] [--mo-every D] [--tls-cert FILE --tls-key FILE] [--window N] [--log-level debug|info|warn|error]"
+const serveSynopsis = `smpp serve [--addr HOST:PORT] [--dlr] [--delivery-delay D] [--mo-every D] [--password PW]
+       [--tls-cert FILE --tls-key FILE] [--window N] [--log-level debug|info|warn|error]
+
+A bare SMSC simulator: accepts any bind (with --password: only that
+password), gives every submit_sm, submit_multi, data_sm and broadcast_sm a
+message id, and answers query_sm, cancel_sm, replace_sm, query_broadcast_sm
+and cancel_broadcast_sm for the ids it issued. A message is ENROUTE for
+--delivery-delay, then DELIVERED; cancel_sm turns an ENROUTE message into
+DELETED. With --dlr every message whose registered_delivery asks for it gets
+a delivery receipt (deliver_sm, esm_class 0x04, Appendix B text plus the
+receipted_message_id and message_state TLVs) on the submitting transceiver
+or a receiver bound with the same system_id. --mo-every injects "MO test N"
+into every bound receiver. It prints "smpp serve: listening on ADDR" once
+listening, logs on stderr, and shuts down gracefully on SIGINT or SIGTERM.`
 
 // serveOptions are the flags of smpp serve.
 type serveOptions struct {
