@@ -15,7 +15,21 @@ import (
 // ErrNotFound is returned for unknown message ids and keys.
 var ErrNotFound = errors.New("store: not found")
 
-func (s *Store) mtSubject(target string) string { return s.prefix + ".mt." + token(target) }
+// mtSubject is <p>.mt.<target>.<owner> ("_" for messages without an owner,
+// MO from the network): consumers filter by target, listings by owner.
+func (s *Store) mtSubject(target, owner string) string {
+	o := "_"
+	if owner != "" {
+		o = token(owner)
+	}
+	return s.prefix + ".mt." + token(target) + "." + o
+}
+
+// mtFilter matches every message queued for target.
+func (s *Store) mtFilter(target string) string { return s.prefix + ".mt." + token(target) + ".*" }
+
+// ownerFilter matches every message of owner, whatever its target.
+func (s *Store) ownerFilter(owner string) string { return s.prefix + ".mt.*." + token(owner) }
 
 // Pending is an MT publish whose storage acknowledgement is awaited.
 type Pending struct {
@@ -37,7 +51,7 @@ func (p Pending) Wait(ctx context.Context) (string, error) {
 // EnqueueAsync starts storing m in its target's queue. Concurrent callers are
 // pipelined; call Wait for the message id, which is valid only once stored.
 func (s *Store) EnqueueAsync(m *Message) (Pending, error) {
-	msg := nats.NewMsg(s.mtSubject(m.Target))
+	msg := nats.NewMsg(s.mtSubject(m.Target, m.Owner))
 	msg.Data = marshal(m)
 	f, err := s.js.PublishMsgAsync(msg)
 	if err != nil {
@@ -123,7 +137,7 @@ func (s *Store) EnsureQueue(ctx context.Context, target string, o ConsumeOptions
 	name := "mt_" + token(target)
 	c, err := s.js.CreateOrUpdateConsumer(ctx, s.mtName, jetstream.ConsumerConfig{
 		Durable:       name,
-		FilterSubject: s.mtSubject(target),
+		FilterSubject: s.mtFilter(target),
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       o.AckWait,
 		MaxAckPending: o.MaxPending,
@@ -198,7 +212,7 @@ func (s *Store) Scan(ctx context.Context, target string, fn func(*Message) bool)
 		return nil
 	}
 	oc, err := s.js.OrderedConsumer(ctx, s.mtName, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{s.mtSubject(target)},
+		FilterSubjects: []string{s.mtFilter(target)},
 		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
 		OptStartSeq:    info.AckFloor.Stream + 1,
 	})
@@ -231,4 +245,54 @@ func (s *Store) Scan(ctx context.Context, target string, fn func(*Message) bool)
 			return nil
 		}
 	}
+}
+
+// List returns up to limit of owner's messages stored after the stream
+// sequence after (0: from the oldest kept), oldest first, and the cursor for
+// the next page (0 when there are no more).
+func (s *Store) List(ctx context.Context, owner string, after uint64, limit int) ([]*Message, uint64, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{s.ownerFilter(owner)}}
+	if after > 0 {
+		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
+		cfg.OptStartSeq = after + 1
+	}
+	oc, err := s.js.OrderedConsumer(ctx, s.mtName, cfg)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list: %w", err)
+	}
+	var out []*Message
+	var last uint64
+	more := false
+	for len(out) < limit {
+		batch, err := oc.FetchNoWait(min(limit-len(out), 256))
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: list: %w", err)
+		}
+		n := 0
+		for raw := range batch.Messages() {
+			n++
+			md, err := raw.Metadata()
+			if err != nil {
+				continue
+			}
+			var m Message
+			if json.Unmarshal(raw.Data(), &m) != nil {
+				continue
+			}
+			m.ID = strconv.FormatUint(md.Sequence.Stream, 10)
+			out = append(out, &m)
+			last = md.Sequence.Stream
+			more = md.NumPending > 0
+		}
+		if n == 0 || !more {
+			break
+		}
+	}
+	if !more {
+		last = 0
+	}
+	return out, last, nil
 }
