@@ -731,3 +731,58 @@ func TestGosmppReceiptTextCharacters(t *testing.T) {
 		t.Errorf("receipt of a UCS2 message: %+v %v", r, err)
 	}
 }
+
+func TestGosmppTRXTwoWayLoad(t *testing.T) {
+	// 200 registered submits pipelined on one transceiver: while gosmpp keeps
+	// writing submit_sm, our server writes 200 submit_sm_resp and 200
+	// receipts (deliver_sm, through its outbound window of 10) on the same
+	// connection, and gosmpp answers each. Every receipt must match an id.
+	m := startSMSC(t, smscOptions{InboundWindow: 256})
+	p, err := dialGosmpp(t, m.Addr, gTRX, testPassword, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 200
+	seqs := make([]int32, n)
+	for i := range n {
+		sm := newGosmppSubmit(t, "15550001", "15550002", fmt.Sprintf("load %03d", i), data.GSM7BIT, true)
+		seqs[i] = sm.SequenceNumber
+		p.submit(t, sm)
+	}
+	p.waitFor(t, 15*time.Second, "all responses and receipts", func() bool { return len(p.resps) == n && len(p.delivers) == n })
+	want := map[string]string{}
+	p.mu.Lock()
+	for i, seq := range seqs {
+		r := p.resps[seq]
+		if r.CommandStatus != data.ESME_ROK {
+			t.Errorf("submit %d: %v", i, r.CommandStatus)
+		}
+		want[r.MessageID] = fmt.Sprintf("load %03d", i)
+	}
+	delivers := append([]*gpdu.DeliverSM(nil), p.delivers...)
+	p.mu.Unlock()
+	for _, d := range delivers {
+		r, err := parseReceipt(gosmppText(t, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, ok := want[r.ID]
+		if !ok || r.Text != text {
+			t.Errorf("receipt %+v matches no submit (want text %q)", r, text)
+		}
+		delete(want, r.ID)
+	}
+	if len(want) != 0 {
+		t.Errorf("%d submits got no receipt", len(want))
+	}
+	for _, dv := range m.Deliveries() {
+		if dv.Err != nil {
+			t.Errorf("receipt %s: %v", dv.MessageID, dv.Err)
+		}
+	}
+	s := m.Srv.Sessions()[0].Stats()
+	if s.Timeouts != 0 || s.Throttled != 0 || s.Errors != 0 {
+		t.Errorf("server session stats %+v", s)
+	}
+	p.noErrors(t)
+}

@@ -218,6 +218,11 @@ test('transceiver: GSM, UCS2, long UDH, SAR and message_payload submits, receipt
 	const ucsID = await submit(session, { source_addr: src, destination_addr: '31600000003', short_message: UCS2_TEXT }, { text: UCS2_TEXT });
 	report.submitted.push({ text: UCS2_TEXT, dc: 8, via: '', ids: [ucsID] });
 
+	// Latin-1, auto-detected (data_coding 3): characters outside GSM 03.38.
+	const latinText = 'Français «citation» ± ½ ©';
+	const latinID = await submit(session, { source_addr: src, destination_addr: '31600000007', short_message: latinText }, { text: latinText });
+	report.submitted.push({ text: latinText, dc: 3, via: '', ids: [latinID] });
+
 	// Long GSM text, split by hand into 153-character parts behind an 8-bit
 	// concatenation UDH (node-smpp sets the UDHI bit itself).
 	const chunks = LONG_GSM.match(/[^]{1,153}/g);
