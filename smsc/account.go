@@ -3,6 +3,7 @@ package smsc
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"net"
 	"net/netip"
 	"sync"
@@ -168,5 +169,29 @@ func (l *lockout) gcLocked(now time.Time) {
 		if now.After(f.lockedUntil) && (len(f.times) == 0 || f.times[len(f.times)-1].Before(cut)) {
 			delete(l.keys, k)
 		}
+	}
+}
+
+func marshalAccount(a Account) []byte {
+	b, _ := json.Marshal(a)
+	return b
+}
+
+// onStoredAccount installs an account record from the store (runtime
+// accounts, shared by all nodes; stored ones override the config file's).
+func (s *Server) onStoredAccount(b []byte) {
+	var a Account
+	if err := json.Unmarshal(b, &a); err != nil || a.SystemID == "" {
+		s.log.Error("smsc: bad stored account record", "err", err)
+		return
+	}
+	acc, err := loadAccount(a, s.cost)
+	if err != nil {
+		s.log.Error("smsc: bad stored account", "system_id", a.SystemID, "err", err)
+		return
+	}
+	s.installAccount(acc)
+	if s.ctx != nil {
+		go s.ensureQueues(s.ctx, a.SystemID)
 	}
 }

@@ -202,9 +202,13 @@ func (s *Server) settle(ctx context.Context, d *store.Delivery, err error) {
 		s.stats.delivered.Add(1)
 		s.finalize(ctx, m, pdu.StateDelivered, 0)
 		d.Ack()
+		if s.watching() {
+			s.emit(Event{Type: "delivered", Account: m.Target, ID: m.ID, State: "DELIVERED"})
+		}
 	case errors.As(err, &st) && (st == pdu.StatusRxPAppn || st == pdu.StatusRxRAppn || !st.Temporary()):
 		s.finalize(ctx, m, pdu.StateUndeliverable, uint16(min(uint32(st), 0xFFFF)))
 		d.Ack()
+		s.emit(Event{Type: "failed", Account: m.Target, ID: m.ID, State: "UNDELIVERABLE", Text: st.String()})
 	default:
 		if ctx.Err() != nil {
 			d.Retry(0) // shutting down: hand it back at once
@@ -345,6 +349,9 @@ func (s *Server) deliverReceiptOne(rs *receiverSet, r *store.Receipt) {
 	_, err := sess.Send(ctx, dsm)
 	if err == nil {
 		s.stats.receipts.Add(1)
+		if s.watching() {
+			s.emit(Event{Type: "receipt", Account: rs.id, ID: rid, State: st.State.String(), From: st.Dest.Addr, To: st.Source.Addr})
+		}
 		if err := s.st.MarkReceiptDelivered(ctx, marker); err != nil {
 			s.log.Error("smsc: cannot record receipt delivery", "id", st.ID, "err", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,6 +65,7 @@ func (s *Server) bind(ctx context.Context, sess *smpp.Session, req *pdu.Bind) (s
 	s.lock.succeed(idKey)
 	s.stats.binds.Add(1)
 	sess.SetValue(ctxAccount{}, req.SystemID)
+	sess.SetValue(ctxSessID{}, s.cfg.Node+"-"+strconv.FormatUint(s.sessID.Add(1), 10))
 	if req.Mode.CanReceive() {
 		// Start delivering once bind_resp is queued (connState → Bound).
 		sess.SetValue(ctxReceiver{}, true)
@@ -198,10 +200,15 @@ func (s *Server) submitSM(ctx context.Context, owner string, p *pdu.SubmitSM, pe
 	if err != nil {
 		return "", pdu.StatusSysErr
 	}
-	return s.enqueue(ctx, &store.Message{
+	id, err := s.enqueue(ctx, &store.Message{
 		Owner: owner, Target: s.router.Load().route(p.DestinationAddr), PDU: frame,
 		Submitted: s.now(), Schedule: sched, Expires: exp, Receipt: p.RegisteredDelivery, Node: s.cfg.Node,
 	})
+	if err == nil && s.watching() {
+		s.emit(Event{Type: "submitted", Account: owner, ID: id, From: p.SourceAddr, To: p.DestinationAddr,
+			Text: preview(p.DataCoding, p.ESMClass, p.Message())})
+	}
+	return id, err
 }
 
 func (s *Server) submitData(ctx context.Context, owner string, p *pdu.DataSM) (string, error) {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"hash/fnv"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/smppstack/smpp/coding"
 	"github.com/smppstack/smpp/pdu"
 	"github.com/smppstack/smpp/smsc/store"
 )
@@ -115,12 +117,17 @@ func (s *Server) networkDeliver(d *store.Delivery) {
 		s.intermediate(ctx, m)
 	}
 	delay -= s.now().Sub(m.Submitted)
+	from, text, part := phoneView(p)
 	settle := func() {
 		if s.ctx.Err() != nil {
 			return
 		}
 		if state == pdu.StateDelivered {
 			s.stats.delivered.Add(1)
+		}
+		s.phones.add(dest, PhoneMessage{ID: m.ID, From: from, Text: text, Time: s.now(), State: state.String(), Part: part})
+		if s.watching() {
+			s.emit(Event{Type: "phone", Account: m.Owner, ID: m.ID, From: from, To: dest, State: state.String(), Text: text})
 		}
 		s.finalize(context.Background(), m, state, errCode)
 		d.Ack()
@@ -185,5 +192,26 @@ func (s *Server) InjectMO(ctx context.Context, from, to string, dc pdu.DataCodin
 		return "", err
 	}
 	_, exp, _ := s.validity("", "")
-	return s.enqueue(ctx, &store.Message{Target: target, PDU: frame, Submitted: s.now(), Expires: exp, Node: s.cfg.Node})
+	id, err := s.enqueue(ctx, &store.Message{Target: target, PDU: frame, Submitted: s.now(), Expires: exp, Node: s.cfg.Node})
+	if err == nil {
+		s.emit(Event{Type: "mo", Account: target, ID: id, From: from, To: to, Text: decodeUserData(dc, esm, ud)})
+	}
+	return id, err
+}
+
+// phoneView returns what a handset shows of a message: sender, text, and
+// "n/m" when it is a segment of a long message.
+func phoneView(p pdu.PDU) (from, text, part string) {
+	cp, err := coding.PartOf(p)
+	if err != nil {
+		return "", "", ""
+	}
+	from = cp.Source.Addr
+	if c, ok := (coding.Codecs{}).ForPart(cp); ok {
+		text, _ = c.Decode(cp.Body())
+	}
+	if cp.IsSegment() {
+		part = strconv.Itoa(cp.Seq) + "/" + strconv.Itoa(cp.Total)
+	}
+	return from, text, part
 }

@@ -12,10 +12,12 @@ import (
 // was queued) and forgets closed sessions.
 func (s *Server) connState2(sess *smpp.Session, st smpp.State) {
 	if st.Bound() {
+		id, _ := sess.Value(ctxAccount{}).(string)
+		sid, _ := sess.Value(ctxSessID{}).(string)
 		if rx, _ := sess.Value(ctxReceiver{}).(bool); rx {
-			id, _ := sess.Value(ctxAccount{}).(string)
 			s.addReceiver(id, sess)
 		}
+		s.emit(Event{Type: "bound", Account: id, Session: sid, Mode: sess.Mode().String(), From: sess.RemoteAddr().String()})
 	}
 }
 

@@ -47,7 +47,10 @@ type Server struct {
 	netWorker *store.Consumer
 	started   bool
 
-	stats counters
+	stats  counters
+	events eventHub
+	phones phones
+	sessID atomic.Uint64
 }
 
 type counters struct {
@@ -128,6 +131,10 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.st.WatchControls(s.ctx, s.onControl); err != nil {
+		s.cleanup()
+		return err
+	}
+	if err := s.st.WatchAccounts(s.ctx, s.onStoredAccount); err != nil {
 		s.cleanup()
 		return err
 	}
@@ -256,6 +263,8 @@ func (s *Server) connState(sess *smpp.Session, st smpp.State) {
 	if rs != nil {
 		rs.remove(sess)
 	}
+	sid, _ := sess.Value(ctxSessID{}).(string)
+	s.emit(Event{Type: "unbound", Account: id, Session: sid, Mode: sess.Mode().String()})
 }
 
 type ctxAccount struct{}

@@ -247,3 +247,54 @@ func idNum(id string) (uint64, bool) {
 	n, err := strconv.ParseUint(id, 10, 64)
 	return n, err == nil && n > 0
 }
+
+// PutAccount stores an account record (runtime accounts).
+func (s *Store) PutAccount(ctx context.Context, systemID string, data []byte) error {
+	_, err := s.accounts.Put(ctx, "a."+token(systemID), data)
+	return err
+}
+
+// WatchAccounts calls fn with every stored account record, past and future,
+// until ctx ends; it returns once the existing ones were replayed.
+func (s *Store) WatchAccounts(ctx context.Context, fn func(data []byte)) error {
+	w, err := s.accounts.WatchAll(ctx)
+	if err != nil {
+		return fmt.Errorf("store: watch accounts: %w", err)
+	}
+	ready := make(chan struct{})
+	go func() {
+		defer w.Stop()
+		initial := true
+		for {
+			select {
+			case <-ctx.Done():
+				if initial {
+					close(ready)
+				}
+				return
+			case e, ok := <-w.Updates():
+				if !ok {
+					if initial {
+						close(ready)
+					}
+					return
+				}
+				if e == nil {
+					if initial {
+						initial = false
+						close(ready)
+					}
+					continue
+				}
+				if e.Operation() == jetstream.KeyValuePut {
+					fn(e.Value())
+				}
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-ctx.Done():
+	}
+	return nil
+}
