@@ -38,6 +38,7 @@ import (
 	"time"
 
 	smpp "github.com/smppstack/smpp"
+	"github.com/smppstack/smpp/coding"
 	"github.com/smppstack/smpp/dlr"
 	"github.com/smppstack/smpp/pdu"
 )
@@ -185,16 +186,20 @@ type msgSlot struct {
 	state atomic.Uint32
 }
 
-// dlrJob is a receipt waiting for its message's delivery time.
+// dlrJob is a receipt waiting for its message's delivery time. The handler
+// only copies references into it; the receipt text is decoded by the
+// dispatcher, whose stack is already grown (a request goroutine starts with a
+// small one).
 type dlrJob struct {
-	from      *smpp.Session // the submitting session
-	systemID  string
-	id        uint64
-	src, dst  pdu.Address // of the original message
-	text      string
-	reg       pdu.RegisteredDelivery
-	submitted time.Time
-	due       time.Time
+	from     *smpp.Session // the submitting session
+	id       uint64
+	at       int64       // submission, simulator time
+	src, dst pdu.Address // of the original message
+	reg      pdu.RegisteredDelivery
+	esm      pdu.ESMClass
+	dc       pdu.DataCoding
+	ud       []byte   // user data of the original message (aliases its frame)
+	tlvs     pdu.TLVs // its TLVs (for SAR and message_payload)
 }
 
 // simulator is the SMSC behind smpp serve. It is the Binder and the Handler
@@ -230,10 +235,12 @@ func newSimulator(o serveOptions, log *slog.Logger) *simulator {
 		ring:     make([]msgSlot, n),
 		mask:     uint64(n - 1),
 		delay:    int64(o.deliveryDelay),
-		dlrq:     make(chan dlrJob, 1<<16),
 		callDone: make(chan *smpp.Call, 4096),
 	}
 	sim.receivers.bySys = make(map[string][]*smpp.Session)
+	if o.dlr {
+		sim.dlrq = make(chan dlrJob, 8192)
+	}
 	sim.srv = &smpp.Server{
 		Addr:     o.addr,
 		SystemID: o.systemID,
@@ -540,17 +547,7 @@ func (sim *simulator) cancel(id uint64) bool {
 // queueReceipt queues the receipt of message id for its delivery time.
 func (sim *simulator) queueReceipt(ctx context.Context, s *smpp.Session, id uint64, at int64,
 	src, dst pdu.Address, reg pdu.RegisteredDelivery, esm pdu.ESMClass, dc pdu.DataCoding, ud []byte, tlvs pdu.TLVs) error {
-	job := dlrJob{
-		from:      s,
-		systemID:  s.SystemID(),
-		id:        id,
-		src:       src,
-		dst:       dst,
-		text:      receiptText(esm, dc, ud, tlvs),
-		reg:       reg,
-		submitted: sim.wall(at),
-		due:       sim.wall(at + sim.delay),
-	}
+	job := dlrJob{from: s, id: id, at: at, src: src, dst: dst, reg: reg, esm: esm, dc: dc, ud: ud, tlvs: tlvs}
 	select {
 	case sim.dlrq <- job:
 		return nil
@@ -560,17 +557,36 @@ func (sim *simulator) queueReceipt(ctx context.Context, s *smpp.Session, id uint
 }
 
 // receiptText is the start of the original message for the receipt's text
-// field: its decoded text (after any UDH), or "" for binary data.
+// field (dlr.DefaultTextLen characters): its decoded text after any UDH, or
+// "" for binary data. Only a prefix of the user data is decoded.
 func receiptText(esm pdu.ESMClass, dc pdu.DataCoding, ud []byte, tlvs pdu.TLVs) string {
-	text, ok := decodeUserData(esm, dc, ud, tlvs)
-	if !ok {
+	part, err := coding.ParsePart(esm, ud, tlvs)
+	if err != nil {
 		return ""
 	}
-	r := []rune(text)
-	if len(r) > dlr.DefaultTextLen {
-		r = r[:dlr.DefaultTextLen]
+	part.DataCoding = dc
+	// 84 octets hold at least 20 characters in every character set (GSM
+	// escapes and UTF-16 surrogate pairs take two units); a cut through a
+	// character fails to decode, so retry a little shorter.
+	const prefix = 4 * dlr.DefaultTextLen
+	if body := len(part.Data) - part.UDHLen; body > prefix {
+		part.Data = part.Data[:part.UDHLen+prefix+4]
 	}
-	return string(r)
+	for range 4 {
+		text, ok := partsText([]coding.Part{part})
+		if ok {
+			r := []rune(text)
+			if len(r) > dlr.DefaultTextLen {
+				r = r[:dlr.DefaultTextLen]
+			}
+			return string(r)
+		}
+		if len(part.Data)-part.UDHLen <= prefix {
+			return ""
+		}
+		part.Data = part.Data[:len(part.Data)-1]
+	}
+	return ""
 }
 
 // dispatchReceipts sends each queued receipt at its due time, after an
@@ -578,6 +594,9 @@ func receiptText(esm pdu.ESMClass, dc pdu.DataCoding, ud []byte, tlvs pdu.TLVs) 
 // taken. Jobs are queued in submission order with the same delay, so the
 // head is always the next due.
 func (sim *simulator) dispatchReceipts(ctx context.Context) {
+	if sim.dlrq == nil {
+		return
+	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
@@ -587,10 +606,12 @@ func (sim *simulator) dispatchReceipts(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		}
+		text := receiptText(job.esm, job.dc, job.ud, job.tlvs)
+		job.ud, job.tlvs = nil, nil // let the frame go
 		if job.reg&pdu.RegIntermediate != 0 {
-			sim.sendReceipt(ctx, job, true)
+			sim.sendReceipt(ctx, &job, text, true)
 		}
-		if d := time.Until(job.due); d > 0 {
+		if d := time.Until(sim.wall(job.at + sim.delay)); d > 0 {
 			timer.Reset(d)
 			select {
 			case <-timer.C:
@@ -598,22 +619,23 @@ func (sim *simulator) dispatchReceipts(ctx context.Context) {
 				return
 			}
 		}
-		sim.sendReceipt(ctx, job, false)
+		sim.sendReceipt(ctx, &job, text, false)
 	}
 }
 
 // sendReceipt sends the receipt of job's message in its current state, if
 // registered_delivery asks for it, or its intermediate notification.
-func (sim *simulator) sendReceipt(ctx context.Context, job dlrJob, intermediate bool) {
+func (sim *simulator) sendReceipt(ctx context.Context, job *dlrJob, text string, intermediate bool) {
+	submitted := sim.wall(job.at)
 	st, done, known := sim.state(job.id)
 	if !known {
-		st, done = pdu.StateDelivered, job.due // forgotten: it was delivered
+		st, done = pdu.StateDelivered, sim.wall(job.at+sim.delay) // forgotten: it was delivered
 	}
 	mask := job.reg & pdu.RegReceiptMask
 	var send bool
 	switch {
 	case intermediate:
-		send, st, done = true, pdu.StateEnroute, job.submitted
+		send, st, done = true, pdu.StateEnroute, submitted
 	case st == pdu.StateDelivered:
 		send = mask == pdu.RegReceiptFinal || mask == pdu.RegReceiptSuccess
 	case st == pdu.StateDeleted:
@@ -625,11 +647,11 @@ func (sim *simulator) sendReceipt(ctx context.Context, job dlrJob, intermediate 
 	target := sim.receiverFor(job)
 	if target == nil {
 		sim.receiptsDropped.Add(1)
-		sim.log.Info("receipt dropped: no receiver bound", "system_id", job.systemID, "message_id", job.id)
+		sim.log.Info("receipt dropped: no receiver bound", "system_id", job.from.SystemID(), "message_id", job.id)
 		return
 	}
-	r := dlr.New(strconv.FormatUint(job.id, 10), st, job.submitted, done)
-	r.Text, r.Intermediate = job.text, intermediate
+	r := dlr.New(strconv.FormatUint(job.id, 10), st, submitted, done)
+	r.Text, r.Intermediate = text, intermediate
 	sim.deliver(ctx, target, r.DeliverSM(job.src, job.dst, dlr.BuildOptions{TLVs: target.PeerVersion() >= pdu.V34}))
 	sim.receiptsSent.Add(1)
 }
@@ -637,11 +659,11 @@ func (sim *simulator) sendReceipt(ctx context.Context, job dlrJob, intermediate 
 // receiverFor picks the session that receives job's receipt: the
 // submitting session when it can receive, else a receiver bound with the
 // same system_id.
-func (sim *simulator) receiverFor(job dlrJob) *smpp.Session {
+func (sim *simulator) receiverFor(job *dlrJob) *smpp.Session {
 	if s := job.from; s.Mode().CanReceive() && s.State().Bound() {
 		return s
 	}
-	return sim.receivers.pick(job.systemID)
+	return sim.receivers.pick(job.from.SystemID())
 }
 
 // deliver sends p on s without waiting for the response (drainCalls

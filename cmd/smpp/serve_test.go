@@ -14,10 +14,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	smpp "github.com/smppstack/smpp"
+	"github.com/smppstack/smpp/coding"
 	"github.com/smppstack/smpp/dlr"
 	"github.com/smppstack/smpp/pdu"
 )
@@ -340,6 +342,33 @@ func TestServeConcurrentIDs(t *testing.T) {
 		seen[id] = true
 		if n, err := strconv.Atoi(id); err != nil || n < 1 || n > conns*per {
 			t.Errorf("id %q", id)
+		}
+	}
+}
+
+// TestReceiptText: the receipt's text field is the first 20 characters of
+// the message, decoded from a prefix of its user data without cutting a
+// GSM escape or a UTF-16 surrogate pair.
+func TestReceiptText(t *testing.T) {
+	gsm := func(s string) []byte { b, _ := coding.GSM7{}.Encode(s); return b }
+	ucs := func(s string) []byte { b, _ := coding.UCS2{}.Encode(s); return b }
+	for _, tc := range []struct {
+		esm  pdu.ESMClass
+		dc   pdu.DataCoding
+		ud   []byte
+		want string
+	}{
+		{0, 0, gsm("short"), "short"},
+		{0, 0, gsm(strings.Repeat("€", 100)), strings.Repeat("€", 20)},
+		{0, 0, gsm(strings.Repeat("a", 41) + strings.Repeat("€", 50)), strings.Repeat("a", 20)},
+		{0, pdu.CodingUCS2, ucs(strings.Repeat("😀", 60)), strings.Repeat("😀", 20)},
+		{0, pdu.CodingUCS2, ucs("x" + strings.Repeat("😀", 60)), "x" + strings.Repeat("😀", 19)},
+		{pdu.ESMUDHI, 0, append([]byte{5, 0, 3, 1, 2, 1}, gsm(strings.Repeat("b", 153))...), strings.Repeat("b", 20)},
+		{0, pdu.CodingBinary, []byte{1, 2, 3}, ""},
+		{pdu.ESMUDHI, 0, []byte{9, 0}, ""}, // malformed UDH
+	} {
+		if got := receiptText(tc.esm, tc.dc, tc.ud, nil); got != tc.want {
+			t.Errorf("receiptText(%x) = %q, want %q", tc.ud, got, tc.want)
 		}
 	}
 }
