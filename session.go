@@ -285,6 +285,12 @@ func (s *Session) closeWith(err error) {
 		return
 	}
 	s.closed = true
+	if s.state == StateUnbound && !errors.Is(err, ErrPeerUnresponsive) {
+		// The unbind exchange had started: however the connection then
+		// ends (our close after unbind_resp, the peer's, a reset), the
+		// session ended by unbinding.
+		err = ErrUnbound
+	}
 	s.err = err
 	for _, t := range s.timers {
 		t.Stop()

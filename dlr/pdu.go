@@ -1,6 +1,9 @@
 package dlr
 
-import "github.com/smppstack/smpp/pdu"
+import (
+	"github.com/smppstack/smpp/coding"
+	"github.com/smppstack/smpp/pdu"
+)
 
 // FromDeliverSM extracts the delivery receipt of a deliver_sm as the zero
 // [Parser] does; see [Parser.FromDeliverSM].
@@ -27,7 +30,7 @@ func (ps Parser) FromDeliverSM(p *pdu.DeliverSM) (Receipt, bool) {
 	if p == nil {
 		return Receipt{}, false
 	}
-	return ps.fromPDU(p.ESMClass, p.Message(), p.TLVs)
+	return ps.fromPDU(p.ESMClass, receiptText(p.DataCoding, p.Message()), p.TLVs)
 }
 
 // FromDataSM is [Parser.FromDeliverSM] for an MC→ESME data_sm (SMPP v3.4
@@ -36,7 +39,49 @@ func (ps Parser) FromDataSM(p *pdu.DataSM) (Receipt, bool) {
 	if p == nil {
 		return Receipt{}, false
 	}
-	return ps.fromPDU(p.ESMClass, p.Message(), p.TLVs)
+	return ps.fromPDU(p.ESMClass, receiptText(p.DataCoding, p.Message()), p.TLVs)
+}
+
+// receiptText turns the user data of a receipt into text for the parser:
+// UCS2 and Latin-1 are decoded; data_coding 0 is decoded as GSM 03.38 when it
+// holds octets below 0x20 that only GSM gives a meaning to (as our builder
+// and many MCs write it), else it is taken as ASCII, which GSM shares for
+// every character the receipt keys use.
+func receiptText(dc pdu.DataCoding, ud []byte) []byte {
+	switch dc {
+	case pdu.CodingUCS2, pdu.CodingLatin1:
+		c, _ := coding.ForDataCoding(dc)
+		if s, err := c.Decode(ud); err == nil {
+			return []byte(s)
+		}
+	case pdu.CodingDefault:
+		for _, b := range ud {
+			if b < 0x20 && b != '\r' && b != '\n' && b != '\t' {
+				if s, err := (coding.GSM7{}).Decode(ud); err == nil {
+					return []byte(s)
+				}
+				break
+			}
+		}
+	}
+	return ud
+}
+
+// gsmText encodes a receipt text as unpacked GSM 03.38 for data_coding 0,
+// replacing characters GSM cannot carry with '?'.
+func gsmText(text []byte) []byte {
+	b, err := (coding.GSM7{Strict: true}).Encode(string(text))
+	if err == nil {
+		return b
+	}
+	s := []rune(string(text))
+	for i, r := range s {
+		if _, err := (coding.GSM7{Strict: true}).Encode(string(r)); err != nil {
+			s[i] = '?'
+		}
+	}
+	b, _ = (coding.GSM7{Strict: true}).Encode(string(s))
+	return b
 }
 
 func (ps Parser) fromPDU(esm pdu.ESMClass, msg []byte, tlvs pdu.TLVs) (Receipt, bool) {
@@ -106,7 +151,7 @@ func (r Receipt) DeliverSM(submitSource, submitDest pdu.Address, opt BuildOption
 	p := &pdu.DeliverSM{ESMClass: r.esmClass()}
 	p.SetSource(submitDest)
 	p.SetDest(submitSource)
-	text := opt.Format.Append(make([]byte, 0, 160), r)
+	text := gsmText(opt.Format.Append(make([]byte, 0, 160), r))
 	if opt.TLVs {
 		r.putTLVs(&p.TLVs)
 		if len(text) > 254 {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smppstack/smpp/pdu"
 )
@@ -115,10 +116,35 @@ func TestTLVPrecedence(t *testing.T) {
 			continue
 		}
 		if r.ID != tt.id || r.Stat != tt.stat || r.State != tt.state || r.NetworkError != tt.netErr ||
-			!r.Has(tt.fields) || r.FromTLV != tt.fromTLV || r.Raw != tt.text {
+			!r.Has(tt.fields) || r.FromTLV != tt.fromTLV || r.Raw != string(receiptText(0, []byte(tt.text))) {
 			t.Errorf("%s: got %#v", tt.name, r)
 		}
 	}
+}
+
+// TestReceiptTextGSM: the builder writes the text as GSM 03.38 (data_coding
+// 0), so '@', '$' and '_' survive a peer that decodes GSM, characters GSM
+// lacks become '?', and our parser reads it back.
+func TestReceiptTextGSM(t *testing.T) {
+	r := New("42", pdu.StateDelivered, time.Time{}, time.Time{})
+	r.Text = "a@b$c_d é Привет"
+	p := r.DeliverSM(pdu.Address{Addr: "1"}, pdu.Address{Addr: "2"}, BuildOptions{TLVs: true})
+	if p.DataCoding != 0 || bytesIndex(p.ShortMessage, 0x00) < 0 {
+		t.Fatalf("short_message %x is not GSM 03.38", p.ShortMessage)
+	}
+	got, ok := FromDeliverSM(p)
+	if !ok || got.ID != "42" || got.Text != "a@b$c_d é ??????" {
+		t.Fatalf("%q %v", got.Text, ok)
+	}
+}
+
+func bytesIndex(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
 }
 
 func TestFromDeliverSMMessagePayload(t *testing.T) {
