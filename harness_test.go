@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -63,10 +64,11 @@ func testCtx(t *testing.T) context.Context {
 
 // env is an SMSC under test reachable over one transport.
 type env struct {
-	t    *testing.T
-	mode mode
-	ts   *smpptest.Server
-	srv  *smpp.Server
+	t      *testing.T
+	mode   mode
+	ts     *smpptest.Server
+	srv    *smpp.Server
+	closed *closedSessions // every server session's state history and Err
 }
 
 // newEnv starts an SMSC with binder b (nil: smpptest.AcceptAll with
@@ -77,6 +79,7 @@ func newEnv(t *testing.T, m mode, b smpp.Binder, configure func(*smpp.Server)) *
 	if configure != nil {
 		configure(ts.SMPP)
 	}
+	closed := watch(ts.SMPP) // before Start: ConnState is read by serving goroutines
 	switch m {
 	case modeTCP:
 		ts.Start()
@@ -84,7 +87,7 @@ func newEnv(t *testing.T, m mode, b smpp.Binder, configure func(*smpp.Server)) *
 		ts.StartTLS()
 	}
 	t.Cleanup(ts.Close)
-	return &env{t: t, mode: m, ts: ts, srv: ts.SMPP}
+	return &env{t: t, mode: m, ts: ts, srv: ts.SMPP, closed: closed}
 }
 
 // dialer returns a dialer for the env's transport.
@@ -281,7 +284,7 @@ func waitDone(t *testing.T, s *smpp.Session) {
 }
 
 // closedSessions collects the Err of every server session when it reaches
-// CLOSED, through Server.ConnState.
+// CLOSED, through Server.ConnState. Install it before the server starts.
 type closedSessions struct {
 	mu     sync.Mutex
 	states map[*smpp.Session][]smpp.State
@@ -313,6 +316,16 @@ func (c *closedSessions) history(s *smpp.Session) []smpp.State {
 
 func submit(text string) *pdu.SubmitSM {
 	return &pdu.SubmitSM{SourceAddr: "1234", DestinationAddr: "5678", ShortMessage: []byte(text)}
+}
+
+// skipBug skips a test that pins a known engine bug (msg starts with
+// "BUG:"), so CI stays green until the fix lands. Set SMPP_TEST_BUGS=1 to run
+// these tests anyway and see them fail (or pass once fixed).
+func skipBug(t *testing.T, msg string) {
+	t.Helper()
+	if os.Getenv("SMPP_TEST_BUGS") == "" {
+		t.Skip(msg)
+	}
 }
 
 // isStatus reports whether err carries command_status want.
