@@ -880,10 +880,15 @@ func TestOurClientAcceptsOutbindFromNodeServer(t *testing.T) {
 	// node-smpp routes MO for "test" to that receiver.
 	tx := dialNode(t, ns.Addr, pdu.BindTransmitter)
 	submitTo(t, tx.s, gsmSubmit("46700000031", "4321", "MO please", 0))
-	e.waitDeliver(t, "UCS2 MO over outbind", func(d *pdu.DeliverSM) bool { return d.DataCoding == pdu.CodingUCS2 })
-	got := e.delivered()
-	if len(got) != 2 || gsmDecode(got[0].ShortMessage) != "MO reply from node: hello @ 100%" || ucs2Decode(got[1].ShortMessage) != "MO reply from node: Привет 👋" {
-		t.Errorf("MO over outbind: %d deliver_sm", len(got))
+	// (Our handler runs each deliver_sm on its own goroutine: match by
+	// content, not by arrival order.)
+	mo1 := e.waitDeliver(t, "GSM MO over outbind", func(d *pdu.DeliverSM) bool { return d.DataCoding == pdu.CodingDefault })
+	mo2 := e.waitDeliver(t, "UCS2 MO over outbind", func(d *pdu.DeliverSM) bool { return d.DataCoding == pdu.CodingUCS2 })
+	if gsmDecode(mo1.ShortMessage) != "MO reply from node: hello @ 100%" || ucs2Decode(mo2.ShortMessage) != "MO reply from node: Привет 👋" {
+		t.Errorf("MO over outbind: %q, %q", gsmDecode(mo1.ShortMessage), ucs2Decode(mo2.ShortMessage))
+	}
+	if n := len(e.delivered()); n != 2 {
+		t.Errorf("MO over outbind: %d deliver_sm, want 2", n)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
