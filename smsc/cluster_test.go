@@ -1,0 +1,133 @@
+package smsc
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/smppstack/smpp/pdu"
+	"github.com/smppstack/smpp/smsc/store"
+)
+
+// startNATS runs a NATS server with JetStream in the test process.
+func startNATS(t *testing.T) *server.Server {
+	t.Helper()
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Start()
+	if !ns.ReadyForConnections(30 * time.Second) {
+		t.Fatal("nats-server not ready")
+	}
+	t.Cleanup(func() {
+		ns.Shutdown()
+		ns.WaitForShutdown()
+	})
+	return ns
+}
+
+// TestCluster: two smsc nodes on one external NATS JetStream act as one SMSC:
+// a message submitted on node 1 reaches the receiver bound on node 2, its
+// receipt reaches the submitter on node 1, and every node answers query_sm,
+// cancel_sm and replace_sm for every message.
+func TestCluster(t *testing.T) {
+	t.Parallel()
+	ns := startNATS(t)
+	cfg := func(node string) Config {
+		return Config{
+			Node: node,
+			Accounts: []Account{
+				{SystemID: "a", Password: "pa"},
+				{SystemID: "b", Password: "pb", Addresses: []string{"4477*"}},
+				{SystemID: "c", Password: "pc", Addresses: []string{"4478*"}},
+			},
+			Network: NetworkConfig{Delay: Duration(10 * time.Millisecond)},
+			Retry:   RetryPolicy{Min: Duration(50 * time.Millisecond), Max: Duration(400 * time.Millisecond)},
+		}
+	}
+	opt := WithStoreOptions(store.Options{URL: ns.ClientURL()})
+	n1 := startSMSC(t, cfg("n1"), opt)
+	n2 := startSMSC(t, cfg("n2"), opt)
+	addr1, addr2 := n1.SMPPAddr().String(), n2.SMPPAddr().String()
+	if addr1 == addr2 {
+		t.Fatal("both nodes on one address")
+	}
+	ctx := context.Background()
+
+	a1 := dialESME(t, addr1, "a", "pa", dialOpts{})                          // TRX on node 1: gets receipts
+	a2 := dialESME(t, addr2, "a", "pa", dialOpts{mode: pdu.BindTransmitter}) // TX on node 2
+	id := a1.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: "447700000001", RegisteredDelivery: pdu.RegReceiptFinal, ShortMessage: []byte("across nodes")})
+	for _, a := range []*esme{a1, a2} {
+		if st := a.query(id).MessageState; st != pdu.StateEnroute {
+			t.Fatalf("query before delivery: %s", st)
+		}
+	}
+	info, err := n2.Query(ctx, "a", id)
+	if err != nil || info.Message.Node != "n1" {
+		t.Fatalf("node 2 Query: %v, accepted by %q, want n1", err, info.Message.Node)
+	}
+
+	b2 := dialESME(t, addr2, "b", "pb", dialOpts{mode: pdu.BindReceiver}) // receiver on node 2 only
+	b2.waitText("across nodes", 10*time.Second)
+	a1.waitReceipt(id, pdu.StateDelivered, 10*time.Second)
+	for _, a := range []*esme{a1, a2} {
+		if q := a.query(id); q.MessageState != pdu.StateDelivered || q.FinalDate == "" {
+			t.Fatalf("query after delivery: %+v", q)
+		}
+	}
+
+	// Submitted on node 2 to the network: the receipt reaches a's only
+	// receiver, on node 1.
+	netID := a2.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: "339900000001", RegisteredDelivery: pdu.RegReceiptFinal, ShortMessage: []byte("net")})
+	a1.waitReceipt(netID, pdu.StateDelivered, 10*time.Second)
+	if st := a1.query(netID).MessageState; st != pdu.StateDelivered {
+		t.Fatalf("network message on node 1: %s", st)
+	}
+
+	// Cancel and replace on one node, delivery through the other.
+	cancelID := a1.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: "447800000001", RegisteredDelivery: pdu.RegReceiptFinal, ShortMessage: []byte("cancel me")})
+	replaceID := a1.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: "447800000002", RegisteredDelivery: pdu.RegReceiptFinal, ShortMessage: []byte("old")})
+	if err := a2.sess.Cancel(ctx, &pdu.CancelSM{MessageID: cancelID}); err != nil {
+		t.Fatalf("cancel on node 2: %v", err)
+	}
+	if err := a2.sess.Replace(ctx, &pdu.ReplaceSM{MessageID: replaceID, ShortMessage: []byte("new")}); err != nil {
+		t.Fatalf("replace on node 2: %v", err)
+	}
+	if st := a1.query(cancelID).MessageState; st != pdu.StateDeleted {
+		t.Fatalf("node 1 query of a message cancelled on node 2: %s", st)
+	}
+	a1.waitReceipt(cancelID, pdu.StateDeleted, 10*time.Second)
+	// Node 1 learns of the controls through its watch; give it a moment
+	// (bounded) before binding c there.
+	waitFor(t, 5*time.Second, "node 1 to see the replacement", func() bool {
+		c := n1.control(replaceID)
+		return c != nil && string(c.Replace) != ""
+	})
+	c1 := dialESME(t, addr1, "c", "pc", dialOpts{mode: pdu.BindReceiver})
+	c1.waitText("new", 10*time.Second)
+	a1.waitReceipt(replaceID, pdu.StateDelivered, 10*time.Second)
+	if len(c1.withText("old")) != 0 || len(c1.withText("cancel me")) != 0 {
+		t.Fatalf("c received the original or the cancelled text: %v", c1.messages())
+	}
+	if n := len(c1.messages()); n != 1 {
+		t.Fatalf("c received %d messages, want 1", n)
+	}
+
+	// Receivers on both nodes share one account's queue: each message
+	// once, whichever node delivers it.
+	b1 := dialESME(t, addr1, "b", "pb", dialOpts{mode: pdu.BindReceiver})
+	const n = 40
+	for i := range n {
+		a1.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: "447700000100", ShortMessage: []byte("shared " + string(rune('A'+i%26)) + string(rune('a'+i/26)))})
+	}
+	count := func() int { return len(b1.messages()) + len(b2.messages()) - 1 } // minus "across nodes"
+	waitFor(t, 10*time.Second, "40 messages over both receivers", func() bool { return count() >= n })
+	a1.marker("339900000002", 5*time.Second)
+	if c := count(); c != n {
+		t.Fatalf("%d deliveries of %d messages", c, n)
+	}
+	t.Logf("node 1 delivered %d, node 2 %d", len(b1.messages()), len(b2.messages())-1)
+}
