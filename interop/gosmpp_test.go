@@ -50,16 +50,26 @@ func (m gosmppMode) String() string { return [...]string{"TX", "RX", "TRX"}[m] }
 
 func dialGosmpp(t testing.TB, addr string, mode gosmppMode, password string, enquireLink time.Duration) (*gosmppPeer, error) {
 	t.Helper()
+	return dialGosmppFull(t, gosmpp.NonTLSDialer, addr, mode, password, enquireLink)
+}
+
+func dialGosmppWith(t testing.TB, dialer gosmpp.Dialer, addr string, mode gosmppMode, password string) (*gosmppPeer, error) {
+	t.Helper()
+	return dialGosmppFull(t, dialer, addr, mode, password, 0)
+}
+
+func dialGosmppFull(t testing.TB, dialer gosmpp.Dialer, addr string, mode gosmppMode, password string, enquireLink time.Duration) (*gosmppPeer, error) {
+	t.Helper()
 	p := &gosmppPeer{t: t, resps: make(map[int32]*gpdu.SubmitSMResp)}
 	auth := gosmpp.Auth{SMSC: addr, SystemID: testSystemID, Password: password}
 	var c gosmpp.Connector
 	switch mode {
 	case gTX:
-		c = gosmpp.TXConnector(gosmpp.NonTLSDialer, auth)
+		c = gosmpp.TXConnector(dialer, auth)
 	case gRX:
-		c = gosmpp.RXConnector(gosmpp.NonTLSDialer, auth)
+		c = gosmpp.RXConnector(dialer, auth)
 	default:
-		c = gosmpp.TRXConnector(gosmpp.NonTLSDialer, auth)
+		c = gosmpp.TRXConnector(dialer, auth)
 	}
 	sess, err := gosmpp.NewSession(c, gosmpp.Settings{
 		ReadTimeout:  10 * time.Second,

@@ -6,6 +6,7 @@ package interop
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,6 +83,10 @@ type nodeReport struct {
 		Mode   string `json:"mode"`
 		Status uint32 `json:"status"`
 	} `json:"binds"`
+	TLS struct {
+		Text string `json:"text"`
+		ID   string `json:"id"`
+	} `json:"tls"`
 	EnquireLinkResps int `json:"enquireLinkResps"`
 	PreBindEnquire   int `json:"preBindEnquireLinks"`
 	Unbinds          int `json:"unbinds"`
@@ -96,19 +101,22 @@ var modeNames = map[string]pdu.BindMode{"transmitter": pdu.BindTransmitter, "rec
 func TestNodeClient(t *testing.T) {
 	dir := needNode(t)
 	m := startSMSC(t, smscOptions{})
+	cert := newTestCert(t)
+	mtls := startSMSC(t, smscOptions{TLS: &tls.Config{Certificates: []tls.Certificate{cert.Cert}}})
 	reportPath := filepath.Join(t.TempDir(), "report.json")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", "--test", "--test-reporter=spec", "client.test.js")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SMPP_ADDR="+m.Addr, "INTEROP_REPORT="+reportPath, "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), "SMPP_ADDR="+m.Addr, "INTEROP_REPORT="+reportPath, "NO_COLOR=1",
+		"SMPP_TLS_ADDR="+mtls.Addr, "SMPP_TLS_CA="+cert.CertFile)
 	out, err := cmd.CombinedOutput()
 	t.Logf("node --test client.test.js:\n%s", out)
 	if err != nil {
 		t.Fatalf("node-smpp client scenarios failed: %v", err)
 	}
-	if !strings.Contains(string(out), "pass 9") || !strings.Contains(string(out), "fail 0") {
-		t.Fatalf("expected 9 passing node tests and no failure")
+	if !strings.Contains(string(out), "pass 10") || !strings.Contains(string(out), "fail 0") {
+		t.Fatalf("expected 10 passing node tests and no failure")
 	}
 	raw, err := os.ReadFile(reportPath)
 	if err != nil {
@@ -117,6 +125,14 @@ func TestNodeClient(t *testing.T) {
 	var rep nodeReport
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		t.Fatal(err)
+	}
+
+	// Over TLS: the message and its receipt.
+	if got, ok := mtls.messageByText(rep.TLS.Text); !ok || rep.TLS.Text == "" || got.IDs[0] != rep.TLS.ID {
+		t.Errorf("TLS server recorded %+v (found %v); node-smpp reported %+v", got, ok, rep.TLS)
+	}
+	if dv := mtls.Deliveries(); len(dv) != 1 || dv[0].Kind != "receipt" || dv[0].MessageID != rep.TLS.ID || dv[0].Err != nil {
+		t.Errorf("TLS server deliveries %+v", dv)
 	}
 
 	// Every message node-smpp submitted arrived whole, with the ids it got.
@@ -243,12 +259,15 @@ type nodeServer struct {
 	notify chan struct{}
 }
 
-func startNodeServer(t *testing.T) *nodeServer {
+// startNodeServer starts node/server.js with extra environment variables
+// (TLS_CERT and TLS_KEY serve SMPP over TLS).
+func startNodeServer(t *testing.T, env ...string) *nodeServer {
 	t.Helper()
 	dir := needNode(t)
 	ns := &nodeServer{notify: make(chan struct{}, 1)}
 	cmd := exec.Command("node", "server.js", "0")
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

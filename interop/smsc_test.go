@@ -8,6 +8,7 @@ package interop
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -112,6 +113,8 @@ type smscOptions struct {
 	ErrorRespBody bool
 	// InboundWindow of the server's sessions (default: the library's).
 	InboundWindow int
+	// TLS, when set, serves SMPP over TLS with this configuration.
+	TLS *tls.Config
 }
 
 // startSMSC starts a testSMSC on 127.0.0.1:0; it is shut down when the test
@@ -148,6 +151,10 @@ func startSMSC(t testing.TB, opt smscOptions) *testSMSC {
 		t.Fatal(err)
 	}
 	m.Addr = l.Addr().String()
+	if opt.TLS != nil {
+		m.Srv.TLSConfig = opt.TLS
+		l = tls.NewListener(l, opt.TLS)
+	}
 	served := make(chan error, 1)
 	go func() { served <- m.Srv.Serve(l) }()
 	t.Cleanup(func() {

@@ -20,6 +20,10 @@ const SYSTEM_ID = 'test';
 const PASSWORD = 'secret';
 const SMSC_ID = 'interop-smsc';
 const TIMEOUT = 5000;
+// Optional: a second SMSC serving SMPP over TLS, and the PEM file of the CA
+// (self-signed certificate) to trust.
+const TLS_ADDR = process.env.SMPP_TLS_ADDR;
+const TLS_CA = process.env.SMPP_TLS_CA;
 
 // What the Go side checks against its own records.
 const report = { submitted: [], receipts: [], mo: [], binds: [], enquireLinkResps: 0, preBindEnquireLinks: 0, unbinds: 0, serverUnbinds: 0 };
@@ -393,4 +397,38 @@ test('the SMSC unbinds: node-smpp answers unbind_resp', async () => {
 	const u = await waitFor(session, 'unbind from the SMSC', (p) => p.command === 'unbind');
 	assert.equal(u.command_status, 0);
 	await waitClosed(session);
+});
+
+test('TLS (ssmpp): bind, submit with receipt, unbind', { skip: !(TLS_ADDR && TLS_CA) && 'SMPP_TLS_ADDR/SMPP_TLS_CA not set' }, async () => {
+	const i = TLS_ADDR.lastIndexOf(':');
+	const session = await withTimeout(new Promise((resolve, reject) => {
+		const s = smpp.connect({ url: 'ssmpp://' + TLS_ADDR, ca: fs.readFileSync(TLS_CA) });
+		s.on('error', reject);
+		s.on('secureConnect', () => resolve(s));
+	}), 'TLS connect');
+	assert.equal(session.socket.authorized, true, 'our certificate verified');
+	assert.equal(session.socket.remotePort, Number(TLS_ADDR.slice(i + 1)));
+	const received = [];
+	session.on('deliver_sm', (pdu) => {
+		session.send(pdu.response());
+		received.push(pdu);
+	});
+	const b = await call(session, 'bind_transceiver', { system_id: SYSTEM_ID, password: PASSWORD });
+	assert.equal(b.command_status, 0);
+	const text = 'over TLS from node-smpp';
+	const r = await call(session, 'submit_sm', { source_addr: '31600000031', destination_addr: '31600000032', data_coding: 0, registered_delivery: 1, short_message: text });
+	assert.equal(r.command_status, 0);
+	report.tls = { text, id: r.message_id };
+	await withTimeout(new Promise((resolve) => {
+		const poll = setInterval(() => {
+			if (received.length > 0) {
+				clearInterval(poll);
+				resolve();
+			}
+		}, 10);
+	}), 'receipt over TLS');
+	checkReceipt(received[0], r.message_id, '31600000031', '31600000032', text);
+	const u = await call(session, 'unbind');
+	assert.equal(u.command_status, 0);
+	await withTimeout(new Promise((resolve) => session.once('close', resolve)), 'close');
 });

@@ -17,6 +17,7 @@
 // an enquire_link to that session; "unbind me" → an unbind to that session.
 // A line "OUTBIND host:port" on stdin makes it open an outbind session.
 
+const fs = require('node:fs');
 const smpp = require('smpp');
 
 const SYSTEM_ID = 'test';
@@ -211,7 +212,11 @@ function setupSession(session) {
 	session.on('unknown', (pdu) => session.send(pdu.response()));
 }
 
-const server = smpp.createServer(setupSession);
+// TLS_CERT and TLS_KEY (PEM file paths) make it an SMPP-over-TLS server.
+const tlsOptions = process.env.TLS_CERT && process.env.TLS_KEY
+	? { cert: fs.readFileSync(process.env.TLS_CERT), key: fs.readFileSync(process.env.TLS_KEY) }
+	: {};
+const server = smpp.createServer(tlsOptions, setupSession);
 
 const port = Number(process.argv[2] || process.env.PORT || 0);
 server.listen(port, '127.0.0.1', () => {
