@@ -405,6 +405,11 @@ func TestGosmppSubmitTRX(t *testing.T) {
 	}
 
 	m.waitFor(t, 3*time.Second, "four complete messages", func() bool { return len(m.messages) == 4 })
+	m.mu.Lock()
+	if m.submits != 8 {
+		t.Errorf("server counted %d submit_sm, want 1+1+3+3", m.submits)
+	}
+	m.mu.Unlock()
 	checks := []struct {
 		text  string
 		dc    uint8

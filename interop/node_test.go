@@ -231,6 +231,13 @@ func TestNodeClient(t *testing.T) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	parts := 4 // two "MO please", one "outbind me", one "unbind me"
+	for _, sub := range rep.Submitted {
+		parts += len(sub.IDs)
+	}
+	if m.submits != parts {
+		t.Errorf("server counted %d submit_sm, node-smpp sent %d", m.submits, parts)
+	}
 	// node-smpp's timer may send one more enquire_link just as the session
 	// ends, which the server counts but whose answer may never be read.
 	if in := m.enquireIn[testSystemID]; in < rep.EnquireLinkResps || in > rep.EnquireLinkResps+1 || m.enquireOut < rep.EnquireLinkResps || rep.EnquireLinkResps < 4 {
