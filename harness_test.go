@@ -236,10 +236,10 @@ func expectResp(id pdu.CommandID, status pdu.Status, seq uint32) smpptest.Step {
 	return smpptest.StepFunc(func(p *smpptest.Peer) error {
 		h, _, err := p.ReadPDU()
 		if err != nil {
-			return fmt.Errorf("want %v %v seq %d: %w", id, status, seq, err)
+			return fmt.Errorf("want %v %s seq %d: %w", id, status.String(), seq, err)
 		}
 		if h.ID != id || h.Status != status || h.Seq != seq {
-			return fmt.Errorf("got %v %v seq %d, want %v %v seq %d", h.ID, h.Status, h.Seq, id, status, seq)
+			return fmt.Errorf("got %v %s seq %d, want %v %s seq %d", h.ID, h.Status.String(), h.Seq, id, status.String(), seq)
 		}
 		return nil
 	})

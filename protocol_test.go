@@ -81,7 +81,7 @@ func nackOrNothing(seq uint32, m pdu.PDU) smpptest.Step {
 			}
 		}
 		if h.ID != pdu.CmdEnquireLinkResp || h.Seq != seq+1 {
-			return fmt.Errorf("after a misplaced %v got %v %v seq %d", m.CommandID(), h.ID, h.Status, h.Seq)
+			return fmt.Errorf("after a misplaced %v got %v %s seq %d", m.CommandID(), h.ID, h.Status.String(), h.Seq)
 		}
 		return nil
 	})
@@ -304,7 +304,7 @@ func TestBadCommandLength(t *testing.T) {
 							return err
 						}
 						if h.ID != pdu.CmdGenericNACK || h.Status != pdu.StatusInvCmdLen {
-							return fmt.Errorf("got %v %v, want generic_nack ESME_RINVCMDLEN", h.ID, h.Status)
+							return fmt.Errorf("got %v %v, want generic_nack ESME_RINVCMDLEN", h.ID, h.Status.String())
 						}
 						// The header is echoed when it was read whole
 						// (always over net.Pipe, where it arrives in one
@@ -330,7 +330,6 @@ func TestBadCommandLength(t *testing.T) {
 // After a framing error the session's Err should say so, not claim a clean
 // unbind.
 func TestBadCommandLengthErr(t *testing.T) {
-	skipBug(t, "BUG: session.go writeLoop closes every closeAfter frame with ErrUnbound, so after generic_nack ESME_RINVCMDLEN the session's Err() is ErrUnbound instead of the *pdu.DecodeError that readLoop passes to closeWith")
 	run(t, func(t *testing.T, m mode) {
 		e := newEnv(t, m, nil, nil)
 		p := e.peer()

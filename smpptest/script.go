@@ -77,10 +77,10 @@ func (e expectStep) Step(p *Peer) error {
 		match = match || h.ID == id
 	}
 	if !match {
-		return fmt.Errorf("got %v (status %v, seq %d)", h.ID, h.Status, h.Seq)
+		return fmt.Errorf("got %v (status %v, seq %d)", h.ID, h.Status.String(), h.Seq)
 	}
 	if e.status != nil && h.Status != *e.status {
-		return fmt.Errorf("got %v seq %d with status %v", h.ID, h.Seq, h.Status)
+		return fmt.Errorf("got %v seq %d with status %v", h.ID, h.Seq, h.Status.String())
 	}
 	if e.want != nil {
 		got, err := pdu.Marshal(0, h.Status, m)
@@ -229,7 +229,7 @@ func (closedStep) Step(p *Peer) error {
 	h, _, err := p.ReadPDU()
 	switch {
 	case err == nil:
-		return fmt.Errorf("got %v (status %v, seq %d)", h.ID, h.Status, h.Seq)
+		return fmt.Errorf("got %v (status %v, seq %d)", h.ID, h.Status.String(), h.Seq)
 	case IsClosed(err):
 		return nil
 	}
