@@ -75,7 +75,7 @@ func (s *Session) Alert(ctx context.Context, m *pdu.AlertNotification) error {
 	if err := ctx.Err(); err != nil {
 		return notSent(err)
 	}
-	return s.send(s.nextSeq(), pdu.StatusOK, m, false)
+	return s.send(s.nextSeq(), pdu.StatusOK, m, nil)
 }
 
 // Unbind ends the session gracefully: it refuses new requests, waits for the
@@ -95,6 +95,7 @@ func (s *Session) unbind(ctx context.Context, reason error) error {
 		return nil
 	}
 	report := s.setStateLocked(StateUnbound)
+	s.unbindReason = reason
 	s.mu.Unlock()
 	report()
 	// Drain: holding every window slot means nothing is outstanding.
@@ -111,6 +112,18 @@ drain:
 	}
 	for ; n > 0; n-- {
 		<-s.window
+	}
+	// And the peer's requests we are serving: their responses go out before
+	// the unbind (no new request is dispatched in UNBOUND).
+	served := make(chan struct{})
+	go func() {
+		s.reqWG.Wait()
+		close(served)
+	}()
+	select {
+	case <-served:
+	case <-ctx.Done():
+	case <-s.done:
 	}
 	uctx, cancel := context.WithTimeout(context.Background(), s.cfg.ResponseTimeout)
 	defer cancel()

@@ -81,6 +81,13 @@ func (s *Session) Go(ctx context.Context, req pdu.PDU, done chan *Call) *Call {
 		c.complete()
 		return c
 	}
+	if err := ctx.Err(); err != nil {
+		// Never send on a context that is already done (select would pick
+		// a free window slot at random).
+		c.Err = notSent(err)
+		c.complete()
+		return c
+	}
 	select {
 	case s.window <- struct{}{}:
 	case <-ctx.Done():
@@ -104,6 +111,9 @@ func (s *Session) Go(ctx context.Context, req pdu.PDU, done chan *Call) *Call {
 		return c
 	}
 	c.Sent = time.Now()
+	if id != pdu.CmdEnquireLink {
+		s.lastTraffic.Store(c.Sent.UnixNano()) // our own requests are traffic too
+	}
 	s.mu.Lock()
 	if s.inflight == nil {
 		s.mu.Unlock()
@@ -121,7 +131,7 @@ func (s *Session) Go(ctx context.Context, req pdu.PDU, done chan *Call) *Call {
 	if t := s.cfg.Trace; t != nil && t.PDUSent != nil {
 		t.PDUSent(s, pdu.Header{Length: uint32(len(b)), ID: id, Seq: c.Seq}, req)
 	}
-	if err := s.enqueue(buf, false); err != nil {
+	if err := s.enqueue(buf, nil); err != nil {
 		// The session is closing; finish() fails the call.
 		return c
 	}
@@ -137,6 +147,11 @@ func (s *Session) Send(ctx context.Context, req pdu.PDU) (pdu.PDU, error) {
 	case <-c.Done:
 		return c.Resp, c.Err
 	case <-ctx.Done():
+		select {
+		case <-c.Done: // completed (or never sent) meanwhile: say which
+			return c.Resp, c.Err
+		default:
+		}
 		return nil, ctx.Err()
 	}
 }
@@ -232,7 +247,13 @@ func (s *Session) handleResponse(h pdu.Header, p pdu.PDU, err error) {
 	}
 	if _, ok := c.Req.(*pdu.Unbind); ok {
 		c.complete()
-		s.closeWith(ErrUnbound)
+		s.mu.Lock()
+		reason := s.unbindReason
+		s.mu.Unlock()
+		if reason == nil {
+			reason = ErrUnbound
+		}
+		s.closeWith(reason)
 		return
 	}
 	c.complete()

@@ -16,13 +16,13 @@ func (s *Session) handleRequest(h pdu.Header, p pdu.PDU) {
 	if _, ok := p.(*pdu.Unknown); ok {
 		s.log.Warn("smpp: unknown command_id", "cmd", h.ID.String(), "seq", h.Seq)
 		s.stats.errors.Add(1)
-		s.sendGenericNACK(h.Seq, pdu.StatusInvCmdID, false)
+		s.sendGenericNACK(h.Seq, pdu.StatusInvCmdID, nil)
 		return
 	}
 	if h.ID == pdu.CmdEnquireLink {
 		// Allowed in every state (v5.0 Table 2-1; answered before bind as
 		// Cloudhopper and oserl do).
-		s.send(h.Seq, pdu.StatusOK, &pdu.EnquireLinkResp{}, false)
+		s.send(h.Seq, pdu.StatusOK, &pdu.EnquireLinkResp{}, nil)
 		return
 	}
 	s.mu.Lock()
@@ -97,7 +97,7 @@ func (s *Session) notPermitted(h pdu.Header, st State) {
 	case h.ID.Response() == 0:
 		// outbind / alert_notification have no response PDU.
 		s.log.Warn("smpp: PDU not allowed in this state", "cmd", h.ID.String(), "state", st.String())
-		s.sendGenericNACK(h.Seq, pdu.StatusInvBindStatus, false)
+		s.sendGenericNACK(h.Seq, pdu.StatusInvBindStatus, nil)
 	default:
 		s.log.Warn("smpp: PDU not allowed in this state", "cmd", h.ID.String(), "state", st.String())
 		s.respondStatus(h, pdu.StatusInvBindStatus)
@@ -125,7 +125,7 @@ func (s *Session) serve(handler Handler, h pdu.Header, p pdu.PDU) {
 		}
 		resp, _ = pdu.New(rid)
 	}
-	s.send(h.Seq, status, resp, false)
+	s.send(h.Seq, status, resp, nil)
 }
 
 func (s *Session) callHandler(handler Handler, r *Request) (resp pdu.PDU, status pdu.Status) {
@@ -179,7 +179,7 @@ func (s *Session) serveBind(h pdu.Header, req *pdu.Bind) {
 		s.mu.Lock()
 		s.binding = false
 		s.mu.Unlock()
-		s.send(h.Seq, st, resp, false)
+		s.send(h.Seq, st, resp, nil)
 		return
 	}
 	resp.SystemID = s.srv.systemID()
@@ -201,7 +201,7 @@ func (s *Session) serveBind(h pdu.Header, req *pdu.Bind) {
 	s.mu.Unlock()
 	// Queue bind_resp before the hooks run, so nothing a hook sends (a
 	// deliver_sm) can overtake it.
-	s.send(h.Seq, pdu.StatusOK, resp, false)
+	s.send(h.Seq, pdu.StatusOK, resp, nil)
 	report()
 }
 
@@ -235,7 +235,7 @@ func (s *Session) serveUnbind(h pdu.Header) {
 	case <-drained:
 	case <-time.After(s.cfg.ResponseTimeout):
 	}
-	s.send(h.Seq, pdu.StatusOK, &pdu.UnbindResp{}, true)
+	s.send(h.Seq, pdu.StatusOK, &pdu.UnbindResp{}, ErrUnbound)
 }
 
 // keepalive runs on the enquire_link timer (session.md §6).
@@ -243,7 +243,7 @@ func (s *Session) keepalive() {
 	interval := s.cfg.EnquireLinkInterval
 	idle := time.Since(time.Unix(0, s.lastRead.Load()))
 	if idle < interval {
-		s.addTimer(interval-idle, s.keepalive)
+		s.addTimer(timerKeepalive, interval-idle, s.keepalive)
 		return
 	}
 	go func() {
@@ -261,7 +261,7 @@ func (s *Session) keepalive() {
 		default:
 			return // closed
 		}
-		s.addTimer(interval, s.keepalive)
+		s.addTimer(timerKeepalive, interval, s.keepalive)
 	}()
 }
 
@@ -271,7 +271,7 @@ func (s *Session) inactivityCheck() {
 	limit := s.cfg.InactivityTimeout
 	idle := time.Since(time.Unix(0, s.lastTraffic.Load()))
 	if idle < limit {
-		s.addTimer(limit-idle, s.inactivityCheck)
+		s.addTimer(timerInactivity, limit-idle, s.inactivityCheck)
 		return
 	}
 	s.log.Info("smpp: inactivity timer expired; unbinding")

@@ -457,7 +457,6 @@ func TestCancelledGoReceivesLateResponse(t *testing.T) {
 
 // A request whose context is already done never reaches the wire.
 func TestDoneContextIsNeverSent(t *testing.T) {
-	skipBug(t, "BUG: call.go (*Session).Go selects between acquiring a window slot and ctx.Done(); when both are ready Go picks at random, so a request whose context is already cancelled is written about half the time (and then Send returns a plain ctx.Err(), which SafeToRetry reports as unsafe); Go should check ctx.Err() before taking a slot")
 	synctest.Test(t, func(t *testing.T) {
 		client, server := net.Pipe()
 		p := smpptest.NewPeer(server)

@@ -227,7 +227,7 @@ func (srv *Server) run(s *Session) {
 	}
 	s.start()
 	if d := srv.bindTimeout(10 * time.Second); d > 0 {
-		s.addTimer(d, func() {
+		s.addTimer(timerSessionInit, d, func() {
 			if st := s.State(); st == StateOpen || st == StateOutbound {
 				s.log.Info("smpp: no bind within the session_init timer; closing")
 				s.closeWith(ErrBindTimeout)
@@ -364,13 +364,15 @@ func (srv *Server) Outbind(ctx context.Context, addr string, ob *pdu.Outbind) (*
 		defer srv.wg.Done()
 		srv.run(s)
 	}()
-	if err := s.send(s.nextSeq(), pdu.StatusOK, ob, false); err != nil {
-		return nil, err
-	}
+	// OUTBOUND before outbind is queued: the ESME's bind may come back at
+	// once and must find the session in OUTBOUND, not be overwritten.
 	s.mu.Lock()
 	report := s.setStateLocked(StateOutbound)
 	s.mu.Unlock()
 	report()
+	if err := s.send(s.nextSeq(), pdu.StatusOK, ob, nil); err != nil {
+		return nil, err
+	}
 	select {
 	case <-s.boundCh:
 		return s, nil

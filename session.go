@@ -8,6 +8,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/smppstack/smpp/pdu"
@@ -55,27 +56,28 @@ type Session struct {
 	stats       sessionCounters
 
 	// Guarded by mu.
-	mu          sync.Mutex
-	state       State
-	mode        pdu.BindMode
-	peerID      string    // the peer's system_id
-	bindReq     *pdu.Bind // SMSC side: the accepted bind
-	peerVersion uint8     // interface_version of the peer
-	handler     Handler
-	inflight    map[uint32]*Call
-	err         error // why the session closed
-	binding     bool  // a bind is being authenticated
-	boundAt     time.Time
-	closed      bool
-	boundCh     chan struct{} // closed when the session becomes bound
-	onOutbind   func(*pdu.Outbind)
-	timers      []*time.Timer
-	values      map[any]any
+	mu           sync.Mutex
+	state        State
+	mode         pdu.BindMode
+	peerID       string    // the peer's system_id
+	bindReq      *pdu.Bind // SMSC side: the accepted bind
+	peerVersion  uint8     // interface_version of the peer
+	handler      Handler
+	inflight     map[uint32]*Call
+	err          error // why the session closed
+	binding      bool  // a bind is being authenticated
+	boundAt      time.Time
+	closed       bool
+	boundCh      chan struct{} // closed when the session becomes bound
+	onOutbind    func(*pdu.Outbind)
+	timers       [numTimers]*time.Timer
+	values       map[any]any
+	unbindReason error // why we unbound (ErrUnbound, ErrInactive, …)
 }
 
 type frame struct {
 	buf   *[]byte
-	close bool // close the connection after writing this frame
+	close error // if set, close the connection with this reason after writing
 }
 
 type sessionCounters struct {
@@ -140,20 +142,33 @@ func (s *Session) start() {
 	go s.readLoop()
 	go s.writeLoop()
 	if s.cfg.EnquireLinkInterval > 0 {
-		s.addTimer(s.cfg.EnquireLinkInterval, s.keepalive)
+		s.addTimer(timerKeepalive, s.cfg.EnquireLinkInterval, s.keepalive)
 	}
 	if s.cfg.InactivityTimeout > 0 {
-		s.addTimer(s.cfg.InactivityTimeout, s.inactivityCheck)
+		s.addTimer(timerInactivity, s.cfg.InactivityTimeout, s.inactivityCheck)
 	}
 }
 
-func (s *Session) addTimer(d time.Duration, f func()) {
+// Session timers, one slot each (a re-armed timer replaces its slot).
+const (
+	timerKeepalive = iota
+	timerInactivity
+	timerSessionInit
+	numTimers
+)
+
+// addTimer arms the timer in slot to run f after d, replacing (and
+// stopping) whatever the slot held.
+func (s *Session) addTimer(slot int, d time.Duration, f func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return
 	}
-	s.timers = append(s.timers, time.AfterFunc(d, f))
+	if old := s.timers[slot]; old != nil {
+		old.Stop()
+	}
+	s.timers[slot] = time.AfterFunc(d, f)
 }
 
 // Role returns the end this session plays.
@@ -262,7 +277,12 @@ func (s *Session) setStateLocked(to State) func() {
 	s.state = to
 	if to.Bound() {
 		s.boundAt = time.Now()
-		close(s.boundCh)
+		// boundCh is closed when the change is reported: after the caller
+		// queued bind_resp, so nothing waiting for it can overtake that.
+		return func() {
+			close(s.boundCh)
+			s.reportState(from, to)
+		}
 	}
 	return func() { s.reportState(from, to) }
 }
@@ -285,19 +305,33 @@ func (s *Session) closeWith(err error) {
 		return
 	}
 	s.closed = true
-	if s.state == StateUnbound && !errors.Is(err, ErrPeerUnresponsive) {
+	if s.state == StateUnbound && endOfConn(err) {
 		// The unbind exchange had started: however the connection then
 		// ends (our close after unbind_resp, the peer's, a reset), the
-		// session ended by unbinding.
+		// session ended by unbinding, for the reason we unbound, if we did.
 		err = ErrUnbound
+		if s.unbindReason != nil {
+			err = s.unbindReason
+		}
 	}
 	s.err = err
 	for _, t := range s.timers {
-		t.Stop()
+		if t != nil {
+			t.Stop()
+		}
 	}
 	s.mu.Unlock()
 	s.cancel()
 	s.conn.Close()
+}
+
+// endOfConn reports whether err just says the connection ended (rather than
+// being a reason for ending it).
+func endOfConn(err error) bool {
+	var ne net.Error
+	return err == nil || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, ErrClosed) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.As(err, &ne)
 }
 
 // Close closes the connection at once, without unbinding, and waits for the
@@ -311,7 +345,7 @@ func (s *Session) Close() error {
 // readLoop owns the frame reader. When it exits the session is closed.
 func (s *Session) readLoop() {
 	defer s.loops.Done()
-	r := pdu.NewReader(s.conn, s.cfg.MaxPDULen)
+	r := pdu.NewReaderSize(s.conn, s.cfg.MaxPDULen, s.cfg.ReadBufferSize)
 	var err error
 	for {
 		var frame []byte
@@ -321,7 +355,7 @@ func (s *Session) readLoop() {
 			if errors.As(err, &de) {
 				s.stats.errors.Add(1)
 				s.log.Warn("smpp: bad command_length; closing", "err", err)
-				s.sendGenericNACK(de.Seq(), de.Status, true)
+				s.sendGenericNACK(de.Seq(), de.Status, de)
 				err = de
 				// Give the writer a moment to send the nack before closing.
 				select {
@@ -403,7 +437,7 @@ func (s *Session) writeLoop() {
 		putBuf(f.buf)
 		closeAfter := f.close
 	drain:
-		for !closeAfter && len(*batch) < 32*1024 {
+		for closeAfter == nil && len(*batch) < 32*1024 {
 			select {
 			case f = <-s.writeq:
 				*batch = append(*batch, *f.buf...)
@@ -427,15 +461,15 @@ func (s *Session) writeLoop() {
 			s.closeWith(err)
 			return
 		}
-		if closeAfter {
-			s.closeWith(ErrUnbound)
+		if closeAfter != nil {
+			s.closeWith(closeAfter)
 			return
 		}
 	}
 }
 
 // enqueue queues an encoded frame. It fails only when the session closed.
-func (s *Session) enqueue(buf *[]byte, closeAfter bool) error {
+func (s *Session) enqueue(buf *[]byte, closeAfter error) error {
 	s.stats.sent.Add(1)
 	select {
 	case s.writeq <- frame{buf, closeAfter}:
@@ -448,7 +482,7 @@ func (s *Session) enqueue(buf *[]byte, closeAfter bool) error {
 
 // send encodes and queues a PDU that expects no correlation (responses,
 // outbind, alert_notification).
-func (s *Session) send(seq uint32, status pdu.Status, p pdu.PDU, closeAfter bool) error {
+func (s *Session) send(seq uint32, status pdu.Status, p pdu.PDU, closeAfter error) error {
 	buf := getBuf()
 	b, err := s.enc.Append(*buf, seq, status, p)
 	*buf = b
@@ -463,7 +497,7 @@ func (s *Session) send(seq uint32, status pdu.Status, p pdu.PDU, closeAfter bool
 	return s.enqueue(buf, closeAfter)
 }
 
-func (s *Session) sendGenericNACK(seq uint32, status pdu.Status, closeAfter bool) {
+func (s *Session) sendGenericNACK(seq uint32, status pdu.Status, closeAfter error) {
 	s.send(seq, status, &pdu.GenericNACK{}, closeAfter)
 }
 
@@ -471,15 +505,15 @@ func (s *Session) sendGenericNACK(seq uint32, status pdu.Status, closeAfter bool
 func (s *Session) respondStatus(h pdu.Header, status pdu.Status) {
 	rid := h.ID.Response()
 	if rid == 0 {
-		s.sendGenericNACK(h.Seq, status, false)
+		s.sendGenericNACK(h.Seq, status, nil)
 		return
 	}
 	p, ok := pdu.New(rid)
 	if !ok {
-		s.sendGenericNACK(h.Seq, status, false)
+		s.sendGenericNACK(h.Seq, status, nil)
 		return
 	}
-	s.send(h.Seq, status, p, false)
+	s.send(h.Seq, status, p, nil)
 }
 
 func (s *Session) decodeFailed(h pdu.Header, err error) {
@@ -496,7 +530,11 @@ func (s *Session) decodeFailed(h pdu.Header, err error) {
 		return
 	}
 	if de.GenericNACK() {
-		s.sendGenericNACK(de.Seq(), de.Status, !de.HeaderValid)
+		var closeAfter error
+		if !de.HeaderValid {
+			closeAfter = de
+		}
+		s.sendGenericNACK(de.Seq(), de.Status, closeAfter)
 		return
 	}
 	s.respondStatus(h, de.Status)

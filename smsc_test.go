@@ -218,7 +218,6 @@ func TestShutdownUnbindsEverySession(t *testing.T) {
 
 // The slow handler's response must reach the ESME before the server unbinds.
 func TestShutdownWaitsForHandlers(t *testing.T) {
-	skipBug(t, "BUG: api.go (*Session).unbind drains only the outbound window, not the inbound handlers (reqWG): Server.Shutdown sends unbind while a handler is still running, the ESME answers unbind_resp and closes, and the handler's submit_sm_resp is lost (the ESME's call fails with ErrUnbound)")
 	synctest.Test(t, func(t *testing.T) {
 		release := make(chan struct{})
 		entered := make(chan struct{}, 1)
@@ -555,9 +554,6 @@ func TestOutbind(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Outbind: %v", err)
 	}
-	if ss.State() == smpp.StateOutbound {
-		t.Skip(bugOutbindState) // pinned by TestOutbindStateRace
-	}
 	if ss.State() != smpp.StateBoundRX || ss.SystemID() != "esme" || ss.Role() != smpp.RoleSMSC {
 		t.Errorf("SMSC session: state %v system_id %q role %v", ss.State(), ss.SystemID(), ss.Role())
 	}
@@ -692,7 +688,6 @@ const bugOutbindState = "BUG: server.go (*Server).Outbind sets StateOutbound aft
 
 // Outbind must return a bound session every time.
 func TestOutbindStateRace(t *testing.T) {
-	skipBug(t, bugOutbindState)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

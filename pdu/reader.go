@@ -19,10 +19,15 @@ type Reader struct {
 // NewReader returns a Reader over r that accepts frames up to maxLen octets
 // (DefaultMaxLen when maxLen ≤ 0).
 func NewReader(r io.Reader, maxLen int) *Reader {
+	return NewReaderSize(r, maxLen, 4096)
+}
+
+// NewReaderSize is NewReader with a read buffer of size octets (at least 16).
+func NewReaderSize(r io.Reader, maxLen, size int) *Reader {
 	if maxLen <= 0 {
 		maxLen = DefaultMaxLen
 	}
-	return &Reader{r: bufio.NewReaderSize(r, 4096), maxLen: maxLen}
+	return &Reader{r: bufio.NewReaderSize(r, max(size, HeaderLen)), maxLen: maxLen}
 }
 
 // ReadFrame returns the next frame in a newly allocated slice that the caller
