@@ -371,6 +371,8 @@ func TestGosmppSubmitTRX(t *testing.T) {
 	// UCS2 with a character outside the BMP (a surrogate pair).
 	ucsText := "Привет 👋 from gosmpp"
 	sm2 := newGosmppSubmit(t, "15550001", "15550003", ucsText, data.UCS2, false)
+	sm2.ValidityPeriod = "000002000000000R" // two days, relative
+	sm2.ScheduleDeliveryTime = "300102030405612+"
 	p.submit(t, sm2)
 	ucsID := p.waitResp(t, sm2.SequenceNumber)
 
@@ -432,6 +434,18 @@ func TestGosmppSubmitTRX(t *testing.T) {
 		if got.DataCoding != c.dc || got.Dest != c.dst || got.Source != "15550001" || got.Parts != c.parts || got.Via != c.via || fmt.Sprint(got.IDs) != fmt.Sprint(c.ids) || got.SystemID != testSystemID {
 			t.Errorf("server recorded %+v, want dc %d dst %s parts %d via %q ids %v", got, c.dc, c.dst, c.parts, c.via, c.ids)
 		}
+	}
+
+	// The SMPP times gosmpp passed through, read by our pdu package.
+	timed, _ := m.messageByText(ucsText)
+	vt, err := pdu.ParseTime(timed.Validity)
+	if per, ok := vt.Period(); err != nil || !ok || per != (pdu.RelativePeriod{Days: 2}) {
+		t.Errorf("validity_period %q: %+v %v", timed.Validity, per, err)
+	}
+	st, err := pdu.ParseTime(timed.Schedule)
+	abs, ok := st.Absolute()
+	if want := time.Date(2030, 1, 2, 0, 4, 5, 600e6, time.UTC); err != nil || !ok || !abs.Equal(want) {
+		t.Errorf("schedule_delivery_time %q: %v %v, want %v (+03:00 in quarter hours)", timed.Schedule, abs, err, want)
 	}
 
 	// The receipt for the registered GSM message comes back on this TRX session.

@@ -83,6 +83,11 @@ type nodeReport struct {
 		Mode   string `json:"mode"`
 		Status uint32 `json:"status"`
 	} `json:"binds"`
+	Timed struct {
+		Text     string `json:"text"`
+		Schedule string `json:"schedule"`
+		Validity string `json:"validity"`
+	} `json:"timed"`
 	TLS struct {
 		Text string `json:"text"`
 		ID   string `json:"id"`
@@ -127,6 +132,23 @@ func TestNodeClient(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// SMPP times written by node-smpp, read by our pdu package.
+	if got, ok := m.messageByText(rep.Timed.Text); !ok {
+		t.Errorf("no timed message")
+	} else {
+		want, _ := time.Parse(time.RFC3339Nano, rep.Timed.Schedule)
+		st, err := pdu.ParseTime(got.Schedule)
+		abs, isAbs := st.Absolute()
+		if err != nil || !isAbs || !abs.Equal(want) {
+			t.Errorf("schedule_delivery_time %q: %v %v, want %v", got.Schedule, abs, err, want)
+		}
+		vt, err := pdu.ParseTime(got.Validity)
+		per, isRel := vt.Period()
+		if err != nil || !isRel || per != (pdu.RelativePeriod{Minutes: 4, Seconds: 30}) || got.Validity != rep.Timed.Validity {
+			t.Errorf("validity_period %q: %+v %v", got.Validity, per, err)
+		}
+	}
+
 	// Over TLS: the message and its receipt.
 	if got, ok := mtls.messageByText(rep.TLS.Text); !ok || rep.TLS.Text == "" || got.IDs[0] != rep.TLS.ID {
 		t.Errorf("TLS server recorded %+v (found %v); node-smpp reported %+v", got, ok, rep.TLS)
@@ -165,8 +187,8 @@ func TestNodeClient(t *testing.T) {
 	if want := []string{moRequest, moRequest, outbindRequest, unbindRequest}; !slices.Equal(extra, want) {
 		t.Errorf("server received other messages %q, want %q", extra, want)
 	}
-	if len(rep.Submitted) != 58 {
-		t.Errorf("node-smpp reported %d submitted messages, want 58", len(rep.Submitted))
+	if len(rep.Submitted) != 59 {
+		t.Errorf("node-smpp reported %d submitted messages, want 59", len(rep.Submitted))
 	}
 
 	// Receipts and MO went out on the modes node-smpp received them on, and
@@ -619,6 +641,21 @@ func TestOurClientTRXWithNodeServer(t *testing.T) {
 		t.Errorf("240 GSM characters in %d SAR parts, want 2", n)
 	}
 
+	// SMPP times written by our pdu package, read by node-smpp.
+	sched := time.Date(2030, 1, 2, 3, 4, 5, 600e6, time.FixedZone("", 3*3600))
+	timed := gsmSubmit(src, "46700000009", "timed message", 0)
+	timed.ScheduleDeliveryTime = pdu.AbsoluteTime(sched).String()
+	timed.ValidityPeriod = pdu.RelativeTime(4*time.Minute + 30*time.Second).String()
+	before := time.Now()
+	submitTo(t, e.s, timed)
+	ev := ns.waitEvent(t, "submit_sm", func(ev map[string]any) bool { return ev["text"] == "timed message" })
+	if got, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(ev["schedule_delivery_time"])); !got.Equal(sched) {
+		t.Errorf("node-smpp read schedule_delivery_time %q (%v), want %v", timed.ScheduleDeliveryTime, ev["schedule_delivery_time"], sched.UTC())
+	}
+	if got, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(ev["validity_period"])); got.Sub(before) < 4*time.Minute+29*time.Second || got.Sub(before) > 5*time.Minute {
+		t.Errorf("node-smpp read validity_period %q as %v (sent at %v)", timed.ValidityPeriod, ev["validity_period"], before)
+	}
+
 	checks := []struct {
 		text  string
 		dc    int
@@ -679,7 +716,7 @@ func TestOurClientTRXWithNodeServer(t *testing.T) {
 	}
 	waitCount(t, "3 enquire_link at node-smpp", func() bool { return len(ns.eventsOf("enquire_link")) == 3 })
 	submitTo(t, e.s, gsmSubmit(src, "1", "ping me", 0))
-	ev := ns.waitEvent(t, "enquire_link_resp", nil)
+	ev = ns.waitEvent(t, "enquire_link_resp", nil)
 	if num(ev, "status") != 0 {
 		t.Errorf("our enquire_link_resp: %v", ev)
 	}

@@ -53,6 +53,8 @@ type smsMessage struct {
 	Via        string   // "", "udh8", "udh16", "sar" or "payload"
 	IDs        []string // message ids given to the parts, in part order
 	Registered uint8
+	Schedule   string // schedule_delivery_time as received (first part)
+	Validity   string // validity_period as received (first part)
 }
 
 // deliveryEvent is one deliver_sm the server sent.
@@ -336,6 +338,7 @@ func (m *testSMSC) submit(s *smpp.Session, h pdu.Header, sm *pdu.SubmitSM) (pdu.
 		SystemID: sys, Source: sm.SourceAddr, Dest: sm.DestinationAddr,
 		DataCoding: msg.DataCoding, ESMClass: sm.ESMClass, Text: text,
 		Parts: max(msg.Total, 1), IDs: []string{id}, Registered: sm.RegisteredDelivery,
+		Schedule: sm.ScheduleDeliveryTime, Validity: sm.ValidityPeriod,
 	}
 	if msg.Total > 1 {
 		rec.Via = map[coding.Concat]string{coding.ConcatUDH8: "udh8", coding.ConcatUDH16: "udh16", coding.ConcatSAR: "sar"}[msg.Method]

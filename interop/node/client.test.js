@@ -227,6 +227,16 @@ test('transceiver: GSM, UCS2, long UDH, SAR and message_payload submits, receipt
 	const latinID = await submit(session, { source_addr: src, destination_addr: '31600000007', short_message: latinText }, { text: latinText });
 	report.submitted.push({ text: latinText, dc: 3, via: '', ids: [latinID] });
 
+	// SMPP times: an absolute schedule_delivery_time from a Date (node-smpp
+	// writes YYMMDDhhmmsstnn+) and a short relative validity_period.
+	const timedText = 'timed message';
+	const timedID = await submit(session, {
+		source_addr: src, destination_addr: '31600000008', data_coding: 0, short_message: timedText,
+		schedule_delivery_time: new Date(Date.UTC(2030, 0, 2, 3, 4, 5, 600)), validity_period: '0430',
+	}, { text: timedText });
+	report.submitted.push({ text: timedText, dc: 0, via: '', ids: [timedID] });
+	report.timed = { text: timedText, schedule: '2030-01-02T03:04:05.600Z', validity: '000000000430000R' };
+
 	// Long GSM text, split by hand into 153-character parts behind an 8-bit
 	// concatenation UDH (node-smpp sets the UDHI bit itself).
 	const chunks = LONG_GSM.match(/[^]{1,153}/g);

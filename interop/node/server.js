@@ -69,6 +69,11 @@ function textOf(pdu) {
 	return { text: '', udh: [], via: '' };
 }
 
+// node-smpp decodes SMPP times into Dates (relative ones from now).
+function timeOf(v) {
+	return v instanceof Date ? v.toISOString() : v;
+}
+
 function concatOf(pdu, udh) {
 	for (const ie of udh) {
 		if (ie[0] === 0x00 && ie[1] === 3) {
@@ -93,6 +98,7 @@ function onSubmit(session, pdu) {
 		id, mode: session.mode, text, data_coding: pdu.data_coding, esm_class: pdu.esm_class,
 		source_addr: pdu.source_addr, destination_addr: pdu.destination_addr,
 		registered_delivery: pdu.registered_delivery, concat,
+		schedule_delivery_time: timeOf(pdu.schedule_delivery_time), validity_period: timeOf(pdu.validity_period),
 	});
 	if (!concat || concat.total === 1) {
 		emit('message', { text, data_coding: pdu.data_coding, via, parts: 1, ids: [id], destination_addr: pdu.destination_addr });
