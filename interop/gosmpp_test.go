@@ -361,8 +361,8 @@ func TestGosmppSubmitTRX(t *testing.T) {
 	}
 
 	// GSM 7-bit, including characters outside ASCII and from the extension table.
-	// (The first 20 characters, which the receipt quotes, are plain ASCII
-	// letters: see TestGosmppReceiptTextCharacters for the others.)
+	// (TestGosmppReceiptTextCharacters quotes the special characters in
+	// the receipt.)
 	gsmText := "Hello from gosmpp, with @£$¥ èé ÄÖÑÜ {[~]} €5 ^|\\"
 	sm := newGosmppSubmit(t, "15550001", "15550002", gsmText, data.GSM7BIT, true)
 	p.submit(t, sm)
@@ -730,10 +730,10 @@ func first20(s string) string {
 }
 
 func TestGosmppReceiptTextCharacters(t *testing.T) {
-	t.Skip("BUG: dlr.Receipt.DeliverSM puts the receipt text's octets as they are (UTF-8) into short_message " +
-		"with data_coding 0, which gosmpp and node-smpp decode as GSM 03.38: in the quoted text '@' arrives as '¡', " +
-		"'$' as '¤', '_' as '§'; and any non-ASCII character (é, £, Cyrillic, emoji — every receipt of a UCS2 " +
-		"message) makes gosmpp v0.3.1 fail to decode the whole receipt (\"invalid gsm7 byte\")")
+	// Regression test: dlr.Receipt.DeliverSM used to put the receipt text's
+	// UTF-8 octets under data_coding 0, which gosmpp decodes as GSM 03.38
+	// ('@' became '¡', and any non-ASCII character made the whole receipt
+	// undecodable). Fixed by f7d73a4 (receipt text as GSM 03.38).
 	m := startSMSC(t, smscOptions{})
 	p, err := dialGosmpp(t, m.Addr, gTRX, testPassword, 0)
 	if err != nil {
