@@ -11,6 +11,7 @@ import (
 // Session and server errors.
 var (
 	ErrServerClosed     = errors.New("smpp: server closed")
+	ErrConnLimit        = errors.New("smpp: per-IP connection limit reached")
 	ErrClosed           = errors.New("smpp: session closed")
 	ErrUnbound          = errors.New("smpp: session unbound")
 	ErrNotPermitted     = errors.New("smpp: command not permitted in this session state")

@@ -40,8 +40,11 @@ type Server struct {
 	Addr string
 	// SystemID is sent in bind_resp and outbind; default "smpp".
 	SystemID string
-	// TLSConfig is used by ListenAndServeTLS and Outbind over TLS.
+	// TLSConfig is used by ListenAndServeTLS.
 	TLSConfig *tls.Config
+	// OutbindTLSConfig, when set, makes Outbind connect with TLS (a client
+	// configuration; ServerName defaults to the address's host).
+	OutbindTLSConfig *tls.Config
 	// Binder authenticates binds. Required.
 	Binder Binder
 	// BindTimeout is the session_init timer: a connection that is not bound
@@ -145,12 +148,11 @@ func (srv *Server) Serve(l net.Listener) error {
 			return err
 		}
 		delay = 0
-		s, ok := srv.newSession(c)
-		if !ok {
+		s, err := srv.newSession(c)
+		if err != nil {
 			c.Close()
 			continue
 		}
-		srv.wg.Add(1)
 		go func() {
 			defer srv.wg.Done()
 			srv.run(s)
@@ -161,12 +163,11 @@ func (srv *Server) Serve(l net.Listener) error {
 // ServeConn serves one already-accepted connection (for example one end of
 // a net.Pipe) and returns when its session has closed.
 func (srv *Server) ServeConn(ctx context.Context, c net.Conn) error {
-	s, ok := srv.newSession(c)
-	if !ok {
+	s, err := srv.newSession(c)
+	if err != nil {
 		c.Close()
-		return ErrServerClosed
+		return err
 	}
-	srv.wg.Add(1)
 	defer srv.wg.Done()
 	stop := context.AfterFunc(ctx, func() { s.closeWith(ctx.Err()) })
 	defer stop()
@@ -185,16 +186,19 @@ func ipOf(a net.Addr) string {
 	return host
 }
 
-func (srv *Server) newSession(c net.Conn) (*Session, bool) {
+// newSession registers a session for c, with the serving goroutine counted
+// in srv.wg under srv.mu (so it cannot race Close/Shutdown's Wait). It fails
+// with ErrServerClosed or ErrConnLimit.
+func (srv *Server) newSession(c net.Conn) (*Session, error) {
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
 	if srv.shutdown {
-		return nil, false
+		return nil, ErrServerClosed
 	}
 	ip := ipOf(c.RemoteAddr())
 	if srv.MaxConnsPerIP > 0 && srv.perIP[ip] >= srv.MaxConnsPerIP {
 		srv.logger().Warn("smpp: per-IP connection limit reached; connection refused", "ip", ip)
-		return nil, false
+		return nil, ErrConnLimit
 	}
 	if srv.sessions == nil {
 		srv.sessions = make(map[*Session]struct{})
@@ -203,7 +207,8 @@ func (srv *Server) newSession(c net.Conn) (*Session, bool) {
 	s := newSession(c, RoleSMSC, srv.SessionConfig, srv)
 	srv.sessions[s] = struct{}{}
 	srv.perIP[ip]++
-	return s, true
+	srv.wg.Add(1)
+	return s, nil
 }
 
 func (srv *Server) logger() interface {
@@ -223,6 +228,7 @@ func (srv *Server) run(s *Session) {
 		cancel()
 		if err != nil {
 			s.log.Info("smpp: TLS handshake failed", "err", err)
+			s.closeWith(err) // the loops start, see the closed conn and finish
 		}
 	}
 	s.start()
@@ -237,6 +243,11 @@ func (srv *Server) run(s *Session) {
 	srv.stateChanged(s, StateOpen)
 	<-s.done
 	s.handlers.Wait()
+	srv.forget(s)
+}
+
+// forget removes a session that has ended.
+func (srv *Server) forget(s *Session) {
 	srv.mu.Lock()
 	delete(srv.sessions, s)
 	ip := ipOf(s.conn.RemoteAddr())
@@ -336,30 +347,33 @@ func (srv *Server) Close() error {
 // session.md §4), sends outbind with the given credentials, and waits until
 // the ESME binds on that connection (authenticated by srv.Binder) or ctx or
 // the session_init timer ends. The returned session is served like any
-// accepted one. With srv.TLSConfig set, the connection uses TLS.
+// accepted one. With srv.OutbindTLSConfig set, the connection uses TLS.
 func (srv *Server) Outbind(ctx context.Context, addr string, ob *pdu.Outbind) (*Session, error) {
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	if srv.TLSConfig != nil {
-		tc := tls.Client(c, srv.TLSConfig)
+	if cfg := srv.OutbindTLSConfig; cfg != nil {
+		if cfg.ServerName == "" && !cfg.InsecureSkipVerify {
+			cfg = cfg.Clone()
+			cfg.ServerName, _, _ = net.SplitHostPort(addr)
+		}
+		tc := tls.Client(c, cfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			c.Close()
 			return nil, err
 		}
 		c = tc
 	}
-	s, ok := srv.newSession(c)
-	if !ok {
+	s, err := srv.newSession(c)
+	if err != nil {
 		c.Close()
-		return nil, ErrServerClosed
+		return nil, err
 	}
 	if ob.SystemID == "" {
 		ob.SystemID = srv.systemID()
 	}
-	srv.wg.Add(1)
 	go func() {
 		defer srv.wg.Done()
 		srv.run(s)

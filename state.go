@@ -154,8 +154,11 @@ func Permitted(sender Role, st State, id pdu.CommandID) bool {
 	if !ok {
 		return false
 	}
-	if sender == RoleESME {
+	switch sender {
+	case RoleESME:
 		return p.esme.has(st)
+	case RoleSMSC:
+		return p.smsc.has(st)
 	}
-	return p.smsc.has(st)
+	return false
 }

@@ -93,7 +93,7 @@ func TestCluster(t *testing.T) {
 	if err := a2.sess.Cancel(ctx, &pdu.CancelSM{MessageID: cancelID}); err != nil {
 		t.Fatalf("cancel on node 2: %v", err)
 	}
-	if err := a2.sess.Replace(ctx, &pdu.ReplaceSM{MessageID: replaceID, ShortMessage: []byte("new")}); err != nil {
+	if err := a2.sess.Replace(ctx, &pdu.ReplaceSM{MessageID: replaceID, RegisteredDelivery: pdu.RegReceiptFinal, ShortMessage: []byte("new")}); err != nil {
 		t.Fatalf("replace on node 2: %v", err)
 	}
 	if st := a1.query(cancelID).MessageState; st != pdu.StateDeleted {
@@ -109,6 +109,7 @@ func TestCluster(t *testing.T) {
 	c1 := dialESME(t, addr1, "c", "pc", dialOpts{mode: pdu.BindReceiver})
 	c1.waitText("new", 10*time.Second)
 	a1.waitReceipt(replaceID, pdu.StateDelivered, 10*time.Second)
+	waitQueueDepth(t, n1, "c", 0)
 	if len(c1.withText("old")) != 0 || len(c1.withText("cancel me")) != 0 {
 		t.Fatalf("c received the original or the cancelled text: %v", c1.messages())
 	}

@@ -282,8 +282,11 @@ func TestKill9Durability(t *testing.T) {
 		t.Logf("in-doubt answers relative to the kill: earliest %v, median %v, latest %v",
 			offsets[0].Round(time.Millisecond), offsets[len(offsets)/2].Round(time.Millisecond), offsets[len(offsets)-1].Round(time.Millisecond))
 	}
-	if doubtful > toB/10+10 {
-		t.Errorf("%d in-doubt duplicates for %d messages to b: not rare", doubtful, toB)
+	// The in-doubt interval is a few milliseconds of traffic per kill (b's
+	// window is 64): more than 25 duplicates per kill means outcomes stored
+	// long before the kill were forgotten.
+	if doubtful > 25*len(l.kills) {
+		t.Errorf("%d in-doubt duplicates for %d messages to b over %d kills: not rare", doubtful, toB, len(l.kills))
 	}
 }
 
@@ -292,4 +295,38 @@ func head(s []string) []string {
 		return s[:10]
 	}
 	return s
+}
+
+// TestFinalMessageNotDeliveredAgain: a message whose final state is already
+// recorded must not be delivered again, even when the queue hands it out as
+// a first attempt. Cases: the message was cancelled (DELETED recorded) on
+// another node whose control record this node's watch has not applied yet;
+// or an external NATS server lost its consumer's recent delivered/ack state
+// (it persists it at most every 100ms) while the smsc nodes kept running, so
+// a message delivered, finalized and acked just before comes back with
+// NumDelivered 1 and a sequence above the node's start horizon. Here the
+// final state is recorded directly in the store, as the other node did.
+func TestFinalMessageNotDeliveredAgain(t *testing.T) {
+	skipBug(t, "smsc/deliver.go prepare() checks the stored final state only when d.Attempt > 1 or the record predates this node's start (mtHorizon); a message finalized elsewhere (cancel on another node before this node's control watch applied it, or consumer state lost by an external NATS server) and handed out as attempt 1 is delivered again")
+	t.Parallel()
+	ctx := context.Background()
+	srv := startSMSC(t, expiryConfig())
+	addr := srv.SMPPAddr().String()
+	a := dialESME(t, addr, "a", "pa", dialOpts{})
+	id := a.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: "447700000090", RegisteredDelivery: pdu.RegReceiptFinal, ShortMessage: []byte("already delivered")})
+	info, err := srv.Query(ctx, "a", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := srv.Store().Finalize(ctx, srv.stateOf(info.Message, pdu.StateDelivered, 0), true, true); !ok || err != nil {
+		t.Fatalf("Finalize: %v %v", ok, err)
+	}
+	a.waitReceipt(id, pdu.StateDelivered, 5*time.Second)
+	b := dialESME(t, addr, "b", "pb", dialOpts{mode: pdu.BindReceiver})
+	a.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: "447700000091", ShortMessage: []byte("next")})
+	b.waitText("next", 5*time.Second)
+	waitQueueDepth(t, srv, "b", 0)
+	if n := len(b.withText("already delivered")); n != 0 {
+		t.Fatalf("a message already final was delivered %d more times", n)
+	}
 }

@@ -129,6 +129,19 @@ func (s *Server) prepare(ctx context.Context, d *store.Delivery) pdu.PDU {
 		d.Ack()
 		return nil
 	}
+	if c != nil && len(c.Replace) > 0 {
+		// replace_sm: new text, receipt request and (when given) times.
+		m.PDU = c.Replace
+		if c.Receipt != nil {
+			m.Receipt = *c.Receipt
+		}
+		if !c.ScheduleAt.IsZero() {
+			m.Schedule = c.ScheduleAt
+		}
+		if !c.ExpiresAt.IsZero() {
+			m.Expires = c.ExpiresAt
+		}
+	}
 	if now.After(m.Expires) {
 		s.finalize(ctx, m, pdu.StateExpired, 0)
 		s.stats.expired.Add(1)
@@ -139,18 +152,17 @@ func (s *Server) prepare(ctx context.Context, d *store.Delivery) pdu.PDU {
 		d.Retry(min(m.Schedule.Sub(now), time.Minute))
 		return nil
 	}
-	if d.Attempt > 1 && m.Owner != "" {
-		// Possibly delivered before a crash: never deliver twice to a peer
-		// that acknowledged (its outcome was stored before the ack).
+	if d.Attempt > 1 || d.Seq <= s.mtHorizon.Load() {
+		// Possibly delivered before a crash (a redelivery, or a record from
+		// before this start, whose delivery the store may not have
+		// persisted): never deliver twice to a peer that acknowledged — its
+		// outcome was stored before the ack.
 		if st, err := s.st.State(ctx, m.Owner, m.ID); err == nil && st.State.Final() {
 			d.Ack()
 			return nil
 		}
 	}
 	raw := m.PDU
-	if c != nil && len(c.Replace) > 0 {
-		raw = c.Replace
-	}
 	_, p, err := pdu.Decoder{Lenient: true}.Decode(raw)
 	if err != nil {
 		s.log.Error("smsc: undecodable stored message; dropped", "id", m.ID, "err", err)
@@ -268,12 +280,16 @@ func (s *Server) stateOf(m *store.Message, state pdu.MessageState, errCode uint1
 
 // finalize records a final state once (and queues the receipt if the owner
 // asked for one).
+// Messages without an owner (MO from the network) get a state record too,
+// so that a crash cannot make them be delivered twice; nobody gets their
+// receipt.
 func (s *Server) finalize(ctx context.Context, m *store.Message, state pdu.MessageState, errCode uint16) {
-	if m.Owner == "" {
-		return // MO from the network: nobody to report to
-	}
 	st := s.stateOf(m, state, errCode)
-	if _, err := s.st.Finalize(ctx, st, wantsReceipt(m.Receipt, state)); err != nil {
+	// Only a delivery at the first attempt, without intermediate
+	// notifications, cannot have met another outcome already.
+	checkOther := state != pdu.StateDelivered || m.Receipt&pdu.RegIntermediate != 0
+	receipt := m.Owner != "" && wantsReceipt(m.Receipt, state)
+	if _, err := s.st.Finalize(ctx, st, receipt, checkOther); err != nil {
 		s.log.Error("smsc: cannot record final state", "id", st.ID, "err", err)
 	}
 }
@@ -319,7 +335,7 @@ func (s *Server) deliverReceiptOne(rs *receiverSet, r *store.Receipt) {
 	ctx := s.ctx
 	st := r.State
 	marker := st.ID + "." + strconv.Itoa(int(st.State))
-	if r.Attempt > 1 {
+	if r.Attempt > 1 || r.Seq <= s.stHorizon.Load() {
 		if done, err := s.st.ReceiptDelivered(ctx, marker); err == nil && done {
 			r.Ack()
 			return

@@ -336,6 +336,14 @@ func (s *Server) Query(ctx context.Context, owner, id string) (*MessageInfo, err
 		return nil, pdu.StatusQueryFail
 	}
 	info := &MessageInfo{ID: id, Owner: owner, State: pdu.StateEnroute, Submitted: m.Submitted, Message: m}
+	if c := s.control(id); c != nil {
+		if !c.ScheduleAt.IsZero() {
+			m.Schedule = c.ScheduleAt
+		}
+		if !c.ExpiresAt.IsZero() {
+			m.Expires = c.ExpiresAt
+		}
+	}
 	if m.Schedule.After(s.now()) {
 		info.State = pdu.StateScheduled
 	}
@@ -404,15 +412,27 @@ func (s *Server) Replace(ctx context.Context, owner string, p *pdu.ReplaceSM) er
 	if v, ok := p.TLVs.Get(pdu.TagMessagePayload); ok {
 		n.TLVs.Set(pdu.TagMessagePayload, v)
 	}
-	if p.RegisteredDelivery != 0 {
-		n.RegisteredDelivery = p.RegisteredDelivery
-	}
+	// replace_sm carries the new registered_delivery and sm_default_msg_id;
+	// NULL times keep the original ones (pdus.md §6.16).
+	n.RegisteredDelivery = p.RegisteredDelivery
 	n.SMDefaultMsgID = p.SMDefaultMsgID
+	sched, exp, err := s.validity(p.ScheduleDeliveryTime, p.ValidityPeriod)
+	if err != nil {
+		return err
+	}
+	n.ScheduleDeliveryTime, n.ValidityPeriod = "", ""
 	frame, err := pdu.Marshal(1, pdu.StatusOK, &n)
 	if err != nil {
 		return pdu.StatusReplaceFail
 	}
-	c := &store.Control{ID: p.MessageID, Owner: owner, Replace: frame, Schedule: p.ScheduleDeliveryTime, Validity: p.ValidityPeriod}
+	reg := p.RegisteredDelivery
+	c := &store.Control{ID: p.MessageID, Owner: owner, Replace: frame, Schedule: p.ScheduleDeliveryTime, Validity: p.ValidityPeriod, Receipt: &reg}
+	if p.ScheduleDeliveryTime != "" {
+		c.ScheduleAt = sched
+	}
+	if p.ValidityPeriod != "" {
+		c.ExpiresAt = exp
+	}
 	if err := s.st.PutControl(ctx, c); err != nil {
 		return pdu.StatusReplaceFail
 	}

@@ -334,3 +334,24 @@ func skipBug(t testing.TB, why string) {
 		t.Skip("BUG: " + why)
 	}
 }
+
+// waitQueueDepth waits until n messages of target's queue are not yet
+// acknowledged: with n = 0, every message queued for it has been settled
+// (delivered and answered, or dropped) — deliveries run concurrently, so a
+// later message arriving first proves nothing about an earlier one.
+func waitQueueDepth(t testing.TB, srv *Server, target string, n uint64) {
+	t.Helper()
+	var last uint64
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		d, err := srv.Store().QueueDepth(context.Background(), target)
+		if err == nil && d == n {
+			return
+		}
+		last = d
+		if time.Now().After(deadline) {
+			t.Fatalf("queue of %s still holds %d unsettled messages, want %d (err %v)", target, last, n, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -231,7 +231,7 @@ func TestQueryCancelReplace(t *testing.T) {
 	wantStatus(t, "cancel_sm by address only", a.sess.Cancel(ctx, &pdu.CancelSM{SourceAddr: "100", DestinationAddr: "447700000031"}), pdu.StatusCancelFail)
 
 	wantStatus(t, "replace_sm with another source_addr", a.sess.Replace(ctx, &pdu.ReplaceSM{MessageID: replaceID, SourceAddr: "200", ShortMessage: []byte("x")}), pdu.StatusInvMsgID)
-	if err := a.sess.Replace(ctx, &pdu.ReplaceSM{MessageID: replaceID, SourceAddr: "100", ShortMessage: []byte("replacement text")}); err != nil {
+	if err := a.sess.Replace(ctx, &pdu.ReplaceSM{MessageID: replaceID, SourceAddr: "100", RegisteredDelivery: pdu.RegReceiptFinal, ShortMessage: []byte("replacement text")}); err != nil {
 		t.Fatalf("replace_sm: %v", err)
 	}
 	if st := a.query(replaceID).MessageState; st != pdu.StateEnroute {
@@ -245,6 +245,7 @@ func TestQueryCancelReplace(t *testing.T) {
 	a.waitReceipt(plainID, pdu.StateDelivered, 5*time.Second)
 	a.submit(sm("447700000033", "after", 0))
 	b.waitText("after", 5*time.Second)
+	waitQueueDepth(t, srv, "b", 0)
 	for _, text := range []string{"to cancel", "original text"} {
 		if len(b.withText(text)) != 0 {
 			t.Errorf("b received %q", text)
@@ -266,7 +267,6 @@ func TestQueryCancelReplace(t *testing.T) {
 // TestReplaceRegisteredDelivery: replace_sm may ask for a receipt the
 // original submission did not (SMPP v3.4 §4.10.1 registered_delivery).
 func TestReplaceRegisteredDelivery(t *testing.T) {
-	skipBug(t, "smsc/esme.go Replace() puts the new registered_delivery only into the replacement PDU; deliver.go finalize()/wantsReceipt use store.Message.Receipt (the original submission's value), so replace_sm's registered_delivery is ignored")
 	t.Parallel()
 	srv := startSMSC(t, opsConfig())
 	addr := srv.SMPPAddr().String()
@@ -283,7 +283,6 @@ func TestReplaceRegisteredDelivery(t *testing.T) {
 // TestReplaceTimes: replace_sm's schedule_delivery_time and validity_period
 // replace the original ones; malformed ones are refused.
 func TestReplaceTimes(t *testing.T) {
-	skipBug(t, "smsc/esme.go Replace() stores schedule_delivery_time/validity_period in store.Control (Schedule, Validity) without parsing them, and deliver.go prepare() never reads them: a replaced validity or schedule has no effect and a malformed one is accepted")
 	t.Parallel()
 	clk := newFakeClock()
 	srv := startSMSC(t, opsConfig(), WithClock(clk.Now))
@@ -321,6 +320,7 @@ func TestReplaceTimes(t *testing.T) {
 	b := dialESME(t, addr, "b", "pb", dialOpts{mode: pdu.BindReceiver})
 	a.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: "447700000052", ShortMessage: []byte("marker")})
 	b.waitText("marker", 5*time.Second)
+	waitQueueDepth(t, srv, "b", 1) // "not yet" waits for its schedule
 	if len(b.withText("short-lived")) != 0 {
 		t.Errorf("message delivered after its replaced validity period passed")
 	}

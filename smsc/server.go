@@ -51,6 +51,9 @@ type Server struct {
 	events eventHub
 	phones phones
 	sessID atomic.Uint64
+	// Records at or below these sequences were possibly handed out before a
+	// crash: their deliveries are checked against the stored outcome.
+	mtHorizon, stHorizon atomic.Uint64
 }
 
 type counters struct {
@@ -123,6 +126,13 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 // the SMPP listener, and returns once the server accepts binds.
 func (s *Server) Start(ctx context.Context) error {
 	if s.st == nil {
+		if s.stOpts.Retention == 0 {
+			// Keep records past the longest validity a message may have.
+			s.stOpts.Retention = max(72*time.Hour, time.Duration(s.cfg.MaxValidity)+24*time.Hour)
+		}
+		if s.stOpts.Logger == nil {
+			s.stOpts.Logger = s.log
+		}
 		st, err := store.Open(ctx, s.stOpts)
 		if err != nil {
 			return err
@@ -130,6 +140,17 @@ func (s *Server) Start(ctx context.Context) error {
 		s.st, s.ownSt = st, true
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if err := s.setHorizon(ctx); err != nil {
+		s.cleanup()
+		return err
+	}
+	s.st.OnReconnect(func() {
+		ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+		defer cancel()
+		if err := s.setHorizon(ctx); err != nil {
+			s.log.Error("smsc: cannot read the store's horizon after reconnecting", "err", err)
+		}
+	})
 	if err := s.st.WatchControls(s.ctx, s.onControl); err != nil {
 		s.cleanup()
 		return err
@@ -218,6 +239,16 @@ func (s *Server) cleanup() {
 	if s.ownSt && s.st != nil {
 		s.st.Close()
 	}
+}
+
+func (s *Server) setHorizon(ctx context.Context) error {
+	mt, st, err := s.st.Horizon(ctx)
+	if err != nil {
+		return err
+	}
+	s.mtHorizon.Store(mt)
+	s.stHorizon.Store(st)
+	return nil
 }
 
 func (s *Server) accountMap() map[string]*account { return *s.accounts.Load() }

@@ -94,7 +94,8 @@ func (s *Store) Message(ctx context.Context, id string) (*Message, error) {
 // Retry or Drop must be called.
 type Delivery struct {
 	Msg     *Message
-	Attempt int // 1 for the first delivery
+	Attempt int    // 1 for the first delivery (as far as the store recorded)
+	Seq     uint64 // stream sequence (the message id as a number)
 	raw     jetstream.Msg
 }
 
@@ -162,6 +163,7 @@ func (s *Store) Consume(ctx context.Context, target string, o ConsumeOptions, fn
 		d := &Delivery{raw: raw, Attempt: 1}
 		if md, err := raw.Metadata(); err == nil {
 			d.Attempt = int(md.NumDelivered)
+			d.Seq = md.Sequence.Stream
 			var m Message
 			if err := json.Unmarshal(raw.Data(), &m); err != nil {
 				raw.Term()
@@ -179,6 +181,27 @@ func (s *Store) Consume(ctx context.Context, target string, o ConsumeOptions, fn
 		return nil, fmt.Errorf("store: consume %s: %w", target, err)
 	}
 	return &Consumer{cc}, nil
+}
+
+// Horizon returns the last sequence of the message stream and of the state
+// stream. Records up to these may have been handed out before a crash
+// without the store having persisted it (JetStream writes consumer state
+// periodically), so their deliveries must be checked against the recorded
+// outcome even when they look like first attempts.
+func (s *Store) Horizon(ctx context.Context) (mt, state uint64, err error) {
+	mi, err := s.mt.Info(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: horizon: %w", err)
+	}
+	ss, err := s.js.Stream(ctx, "KV_"+s.kvState)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: horizon: %w", err)
+	}
+	si, err := ss.Info(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: horizon: %w", err)
+	}
+	return mi.State.LastSeq, si.State.LastSeq, nil
 }
 
 // QueueDepth returns the number of messages waiting in the target's queue

@@ -36,8 +36,17 @@ func (s *Store) PutState(ctx context.Context, st *State, receipt bool) error {
 // reports whether this call recorded it. Concurrent or repeated attempts (a
 // redelivery after a crash, two nodes expiring the same message) record it
 // exactly once, so exactly one receipt is produced.
-func (s *Store) Finalize(ctx context.Context, st *State, receipt bool) (bool, error) {
+//
+// With checkOther, a final state already recorded under the other key (the
+// receipt flag can differ between outcomes of one message) also counts; the
+// caller may skip that read when no other outcome can have been recorded.
+func (s *Store) Finalize(ctx context.Context, st *State, receipt, checkOther bool) (bool, error) {
 	key := stateKey(st.Owner, st.ID, receipt)
+	if checkOther {
+		if other, err := s.getState(ctx, stateKey(st.Owner, st.ID, !receipt)); err == nil && other.State.Final() {
+			return false, nil
+		}
+	}
 	_, err := s.state.Create(ctx, key, marshal(st))
 	if err == nil {
 		return true, nil
@@ -69,28 +78,52 @@ func (s *Store) Finalize(ctx context.Context, st *State, receipt bool) (bool, er
 }
 
 // State returns the recorded state of the owner's message, or ErrNotFound.
+// A final state wins over an intermediate one (an ENROUTE notification may
+// sit under the receipt key while the final state, receipt-less, sits under
+// the other).
 func (s *Store) State(ctx context.Context, owner, id string) (*State, error) {
+	var found *State
 	for _, receipt := range [2]bool{true, false} {
-		e, err := s.state.Get(ctx, stateKey(owner, id, receipt))
-		if errors.Is(err, jetstream.ErrKeyNotFound) {
+		st, err := s.getState(ctx, stateKey(owner, id, receipt))
+		if errors.Is(err, ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("store: state %s: %w", id, err)
+			return nil, err
 		}
-		var st State
-		if err := json.Unmarshal(e.Value(), &st); err != nil {
-			return nil, fmt.Errorf("store: state %s: %w", id, err)
+		if st.State.Final() {
+			return st, nil
 		}
-		return &st, nil
+		if found == nil {
+			found = st
+		}
 	}
-	return nil, ErrNotFound
+	if found == nil {
+		return nil, ErrNotFound
+	}
+	return found, nil
+}
+
+func (s *Store) getState(ctx context.Context, key string) (*State, error) {
+	e, err := s.state.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: state %s: %w", key, err)
+	}
+	var st State
+	if err := json.Unmarshal(e.Value(), &st); err != nil {
+		return nil, fmt.Errorf("store: state %s: %w", key, err)
+	}
+	return &st, nil
 }
 
 // Receipt is a state record queued for delivery as a receipt to its owner.
 type Receipt struct {
 	State   *State
 	Attempt int
+	Seq     uint64 // sequence in the state stream
 	raw     jetstream.Msg
 }
 
@@ -152,6 +185,7 @@ func (s *Store) ConsumeReceipts(ctx context.Context, owner string, o ConsumeOpti
 		r := &Receipt{State: &st, Attempt: 1, raw: raw}
 		if md, err := raw.Metadata(); err == nil {
 			r.Attempt = int(md.NumDelivered)
+			r.Seq = md.Sequence.Stream
 		}
 		fn(r)
 	}, jetstream.PullMaxMessages(batch))
@@ -185,6 +219,10 @@ type Control struct {
 	Replace  []byte `json:"replace,omitempty"` // new encoded PDU for the message
 	Schedule string `json:"schedule,omitempty"`
 	Validity string `json:"validity,omitempty"`
+	// Resolved replacement times and receipt request (zero: keep).
+	ScheduleAt time.Time `json:"schedule_at,omitzero"`
+	ExpiresAt  time.Time `json:"expires_at,omitzero"`
+	Receipt    *uint8    `json:"receipt,omitempty"`
 }
 
 // PutControl records a cancellation or replacement.

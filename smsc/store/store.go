@@ -26,6 +26,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,8 @@ type Options struct {
 	Prefix string
 	// Memory uses in-memory streams (tests and throw-away simulators).
 	Memory bool
+	// Logger receives the NATS client's asynchronous errors (default: none).
+	Logger *slog.Logger
 }
 
 // Store is an open connection to the JetStream storage.
@@ -123,7 +126,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	var err error
 	if opts.URL != "" {
 		s.nc, err = nats.Connect(opts.URL, nats.Name("smscd"), nats.MaxReconnects(-1),
-			nats.ReconnectWait(250*time.Millisecond), nats.ReconnectBufSize(64<<20))
+			nats.ReconnectWait(250*time.Millisecond), nats.ReconnectBufSize(64<<20), s.errorHandler())
 		if err != nil {
 			return nil, fmt.Errorf("store: connect to %s: %w", opts.URL, err)
 		}
@@ -179,12 +182,28 @@ func (s *Store) startEmbedded() error {
 		return errors.New("store: embedded NATS did not start")
 	}
 	s.ns = ns
-	s.nc, err = nats.Connect("", nats.InProcessServer(ns), nats.Name("smscd"))
+	s.nc, err = nats.Connect("", nats.InProcessServer(ns), nats.Name("smscd"), s.errorHandler())
 	if err != nil {
 		ns.Shutdown()
 		return fmt.Errorf("store: in-process connection: %w", err)
 	}
 	return nil
+}
+
+// errorHandler routes the NATS client's asynchronous errors to the logger
+// instead of stderr; errors of subscriptions torn down while closing are
+// expected and dropped.
+func (s *Store) errorHandler() nats.Option {
+	return nats.ErrorHandler(func(nc *nats.Conn, sub *nats.Subscription, err error) {
+		if s.opts.Logger == nil || nc.IsClosed() || nc.IsDraining() || errors.Is(err, nats.ErrConsumerNotFound) {
+			return
+		}
+		subj := ""
+		if sub != nil {
+			subj = sub.Subject
+		}
+		s.opts.Logger.Warn("store: NATS error", "subject", subj, "err", err)
+	})
 }
 
 func (s *Store) storage() jetstream.StorageType {
@@ -232,6 +251,13 @@ func (s *Store) setup(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// OnReconnect calls fn each time the connection to NATS is re-established
+// (an external server restarted: consumer state it had not persisted may
+// be lost, so the caller re-checks deliveries).
+func (s *Store) OnReconnect(fn func()) {
+	s.nc.SetReconnectHandler(func(*nats.Conn) { fn() })
 }
 
 // JetStream returns the JetStream context (for tools and tests).

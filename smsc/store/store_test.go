@@ -376,7 +376,7 @@ func TestFinalizeExactlyOnce(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				st := states[i%len(states)]
-				ok, err := s.Finalize(ctx, state("acc", id, st), true)
+				ok, err := s.Finalize(ctx, state("acc", id, st), true, true)
 				if err != nil {
 					t.Errorf("Finalize: %v", err)
 				}
@@ -394,12 +394,12 @@ func TestFinalizeExactlyOnce(t *testing.T) {
 		if err != nil || st.State != pdu.MessageState(winner.Load()) {
 			t.Fatalf("State %v %v, want the winner %v", st, err, pdu.MessageState(winner.Load()))
 		}
-		if ok, err := s.Finalize(ctx, state("acc", id, pdu.StateDelivered), true); ok || err != nil {
+		if ok, err := s.Finalize(ctx, state("acc", id, pdu.StateDelivered), true, true); ok || err != nil {
 			t.Fatalf("Finalize after final: %v %v", ok, err)
 		}
 	}
 	// Without a receipt the state is found too.
-	if ok, err := s.Finalize(ctx, state("acc", "200", pdu.StateDelivered), false); !ok || err != nil {
+	if ok, err := s.Finalize(ctx, state("acc", "200", pdu.StateDelivered), false, true); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	if st, err := s.State(ctx, "acc", "200"); err != nil || st.State != pdu.StateDelivered {
@@ -415,20 +415,19 @@ func TestFinalizeExactlyOnce(t *testing.T) {
 // intermediate notification (stored as a receipt record) whose final
 // outcome is not receipted must still read back as final, and only once.
 func TestFinalizeAfterIntermediateWithoutReceipt(t *testing.T) {
-	skipBug(t, "smsc/store/state.go Finalize/State key the record by the receipt flag (r.<owner>.<id> vs n.<owner>.<id>): PutState(ENROUTE, receipt=true) then Finalize(DELIVERED, receipt=false) creates a second record; State returns the stale ENROUTE and a second Finalize with the other flag also \"wins\"")
 	t.Parallel()
 	s := tempStore(t)
 	ctx := context.Background()
 	if err := s.PutState(ctx, state("acc", "5", pdu.StateEnroute), true); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := s.Finalize(ctx, state("acc", "5", pdu.StateDelivered), false); !ok || err != nil {
+	if ok, err := s.Finalize(ctx, state("acc", "5", pdu.StateDelivered), false, true); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	if st, err := s.State(ctx, "acc", "5"); err != nil || st.State != pdu.StateDelivered {
 		t.Fatalf("State after the final outcome: %v %v, want DELIVERED", st.State, err)
 	}
-	if ok, _ := s.Finalize(ctx, state("acc", "5", pdu.StateExpired), true); ok {
+	if ok, _ := s.Finalize(ctx, state("acc", "5", pdu.StateExpired), true, true); ok {
 		t.Fatal("a second final state was recorded")
 	}
 }
@@ -451,11 +450,11 @@ func TestReceiptsConsumer(t *testing.T) {
 			t.Fatal(ok, err)
 		}
 	}
-	must(s.Finalize(ctx, state("alice", "1", pdu.StateDelivered), true))
-	must(s.Finalize(ctx, state("alice", "2", pdu.StateDelivered), false)) // no receipt asked
-	must(s.Finalize(ctx, state("bob", "3", pdu.StateUndeliverable), true))
-	must(s.Finalize(ctx, state("x.y", "4", pdu.StateExpired), true))
-	must(s.Finalize(ctx, state("x-y", "5", pdu.StateDeleted), true))
+	must(s.Finalize(ctx, state("alice", "1", pdu.StateDelivered), true, true))
+	must(s.Finalize(ctx, state("alice", "2", pdu.StateDelivered), false, true)) // no receipt asked
+	must(s.Finalize(ctx, state("bob", "3", pdu.StateUndeliverable), true, true))
+	must(s.Finalize(ctx, state("x.y", "4", pdu.StateExpired), true, true))
+	must(s.Finalize(ctx, state("x-y", "5", pdu.StateDeleted), true, true))
 
 	type rec struct {
 		id      string
@@ -496,7 +495,7 @@ func TestReceiptsConsumer(t *testing.T) {
 		t.Errorf("bob %v, x.y %v, x-y %v", bob(), xdoty(), xdashy())
 	}
 	// New receipts arrive while consuming.
-	must(s.Finalize(ctx, state("bob", "6", pdu.StateDelivered), true))
+	must(s.Finalize(ctx, state("bob", "6", pdu.StateDelivered), true, true))
 	waitUntil(t, 5*time.Second, "bob's new receipt", func() bool { return len(bob()) == 2 })
 
 	if ok, err := s.ReceiptDelivered(ctx, "1.2"); ok || err != nil {
@@ -581,7 +580,7 @@ func TestReopenKeepsState(t *testing.T) {
 	if err := s.EnsureReceipts(ctx, "acc", ConsumeOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := s.Finalize(ctx, state("acc", id, pdu.StateDelivered), true); !ok || err != nil {
+	if ok, err := s.Finalize(ctx, state("acc", id, pdu.StateDelivered), true, true); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	if err := s.PutControl(ctx, &Control{ID: id, Owner: "acc", Cancel: true}); err != nil {
