@@ -1,19 +1,36 @@
 #!/usr/bin/env bash
 # The one test command (README.md). It installs what the tests need on a bare
-# machine that has only Go, gcc, node and npm, then runs every test.
+# machine that has only Go, gcc, node and npm (Debian packages with apt-get,
+# npm packages, Go modules), then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
+start=$(date +%s)
+
+# Debian packages: headless Chromium for the dashboard's browser test.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== apt-get install ${need[*]}"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+fi
 
 echo "== gofmt"
-unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*'))
 if [ -n "$unformatted" ]; then echo "gofmt needed:"; echo "$unformatted"; exit 1; fi
 
 echo "== go vet"
 go vet ./...
 
 echo "== go test -race"
-go test -race -count=1 -timeout 15m ./...
+go test -race -count=1 -timeout 20m ./...
+
+echo "== interop (gosmpp v0.3.1, node-smpp 0.5.1)"
+bash interop/run.sh
 
 echo "== fuzz (bounded)"
 for pkg in ./pdu ./coding ./dlr; do
@@ -21,4 +38,4 @@ for pkg in ./pdu ./coding ./dlr; do
     go test -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-10s}" "$pkg"
   done
 done
-echo "== all tests passed"
+echo "== all tests passed in $(( $(date +%s) - start ))s"
