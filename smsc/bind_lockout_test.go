@@ -168,4 +168,15 @@ func TestBindLockout(t *testing.T) {
 		wantBind(t, addr, "vic", "guess", from("127.0.0.11"), pdu.StatusInvPassword)
 	}
 	wantBind(t, addr, "vic", "right", from("127.0.0.11"), pdu.StatusOK)
+
+	// Failures older than the window are forgotten: 3 + 3 failures a
+	// window apart do not lock.
+	for _, id := range []string{"u5", "u6", "u7"} {
+		wantBind(t, addr, id, "x", from("127.0.0.41"), pdu.StatusInvSystemID)
+	}
+	clk.Advance(time.Minute + time.Second)
+	for _, id := range []string{"u8", "u9", "u10"} {
+		wantBind(t, addr, id, "x", from("127.0.0.41"), pdu.StatusInvSystemID)
+	}
+	wantBind(t, addr, "other", "right2", from("127.0.0.41"), pdu.StatusOK)
 }
