@@ -65,6 +65,9 @@ type Client struct {
 	// OnStateChange, if set, is called on every state change with the
 	// error that caused it (nil for progress). It must not block.
 	OnStateChange func(state ClientState, err error)
+	// OnThrottle, if set, is called when the MC throttles the Client, with
+	// the pause it starts. It must not block.
+	OnThrottle func(pause time.Duration)
 
 	once    sync.Once
 	limiter *rate.Limiter
@@ -242,8 +245,18 @@ func (c *Client) Send(ctx context.Context, req pdu.PDU) (pdu.PDU, error) {
 		switch {
 		case errors.As(err, &st) && (st == pdu.StatusThrottled || st == pdu.StatusMsgQFull):
 			c.throttled(true)
+		case errors.As(err, &st) && st.Temporary() && ctx.Err() == nil:
+			// ESME_RSYSERR and friends: the MC did not take it; retry
+			// after a pause rather than at once.
+			c.pause(c.throttleDelay())
 		case SafeToRetry(err) && ctx.Err() == nil:
-			// Not written: the session went away; wait for the next one.
+			// Not written: the session is going away. Wait until it is
+			// gone so that the next attempt gets its replacement.
+			select {
+			case <-s.Done():
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		default:
 			return resp, err
 		}
@@ -271,6 +284,10 @@ func (c *Client) waitTurn(ctx context.Context) error {
 	return nil
 }
 
+// throttled records a throttle answer (yes) or a success. Answers that
+// arrive while a pause is already running belong to the same episode (the
+// requests were in flight together) and do not lengthen it; only a throttle
+// after the pause ended doubles the next one.
 func (c *Client) throttled(yes bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -278,11 +295,11 @@ func (c *Client) throttled(yes bool) {
 		c.throttles = 0
 		return
 	}
-	c.throttles++
-	d := c.ThrottleDelay
-	if d <= 0 {
-		d = 250 * time.Millisecond
+	if time.Now().Before(c.pausedUntil) {
+		return
 	}
+	c.throttles++
+	d := c.throttleDelay()
 	hi := c.MaxBackoff
 	if hi <= 0 {
 		hi = time.Minute
@@ -290,7 +307,28 @@ func (c *Client) throttled(yes bool) {
 	for i := 1; i < c.throttles && d < hi; i++ {
 		d *= 2
 	}
-	c.pausedUntil = time.Now().Add(min(d, hi))
+	// Spread the resumption a little so waiters do not burst in step.
+	d = time.Duration(float64(min(d, hi)) * (1 + rand.Float64()/4))
+	c.pausedUntil = time.Now().Add(d)
+	if c.OnThrottle != nil {
+		c.OnThrottle(d)
+	}
+}
+
+func (c *Client) throttleDelay() time.Duration {
+	if c.ThrottleDelay > 0 {
+		return c.ThrottleDelay
+	}
+	return 250 * time.Millisecond
+}
+
+// pause delays every request of the Client for at least d.
+func (c *Client) pause(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if until := time.Now().Add(d); until.After(c.pausedUntil) {
+		c.pausedUntil = until
+	}
 }
 
 // SubmitText splits and submits a text through the managed session (see

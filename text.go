@@ -112,6 +112,36 @@ func (r *Request) Receipt() (dlr.Receipt, bool) {
 	return dlr.Receipt{}, false
 }
 
+// Source returns the source address of a deliver_sm, data_sm, submit_sm or
+// submit_multi request (zero otherwise).
+func (r *Request) Source() pdu.Address {
+	switch p := r.PDU.(type) {
+	case *pdu.DeliverSM:
+		return p.Source()
+	case *pdu.DataSM:
+		return p.Source()
+	case *pdu.SubmitSM:
+		return p.Source()
+	case *pdu.SubmitMulti:
+		return p.Source()
+	}
+	return pdu.Address{}
+}
+
+// Dest returns the destination address of a deliver_sm, data_sm or
+// submit_sm request (zero otherwise).
+func (r *Request) Dest() pdu.Address {
+	switch p := r.PDU.(type) {
+	case *pdu.DeliverSM:
+		return p.Dest()
+	case *pdu.DataSM:
+		return p.Dest()
+	case *pdu.SubmitSM:
+		return p.Dest()
+	}
+	return pdu.Address{}
+}
+
 // Text decodes the request's user data (short_message or message_payload,
 // without any UDH) using its data_coding. For a reassembled request it is
 // the whole text.
@@ -215,7 +245,18 @@ func (ra *Reassembly) Middleware() Middleware {
 			}
 			r2 := *r
 			r2.Concat = msg
-			return next.ServeSMPP(ctx, &r2)
+			resp, err := next.ServeSMPP(ctx, &r2)
+			if err != nil {
+				// The handler refused the whole message (e.g. a temporary
+				// error, so the MC redelivers the last part): keep the other
+				// parts, already acknowledged, so the set completes again.
+				for _, p := range msg.Parts {
+					if p.Seq != part.Seq {
+						ra.r.Add(p)
+					}
+				}
+			}
+			return resp, err
 		})
 	}
 }

@@ -270,6 +270,9 @@ func (s *Server) stateOf(m *store.Message, state pdu.MessageState, errCode uint1
 		case *pdu.SubmitSM:
 			st.Source, st.Dest = p.Source(), p.Dest()
 			st.Text = preview(p.DataCoding, p.ESMClass, p.Message())
+			if v, ok := p.TLVs.UserMessageReference(); ok {
+				st.UserRef = &v
+			}
 		case *pdu.DataSM:
 			st.Source, st.Dest = p.Source(), p.Dest()
 			st.Text = preview(p.DataCoding, p.ESMClass, p.Message())
@@ -361,7 +364,11 @@ func (s *Server) deliverReceiptOne(rs *receiverSet, r *store.Receipt) {
 	if st.Err != 0 {
 		rc.NetworkError = dlr.NetworkError{Type: 3, Code: st.Err}
 	}
-	dsm := rc.DeliverSM(st.Source, st.Dest, dlr.BuildOptions{TLVs: sess.PeerVersion() >= pdu.V34})
+	v34 := sess.PeerVersion() >= pdu.V34
+	dsm := rc.DeliverSM(st.Source, st.Dest, dlr.BuildOptions{TLVs: v34})
+	if st.UserRef != nil && v34 {
+		dsm.TLVs.SetUserMessageReference(*st.UserRef)
+	}
 	_, err := sess.Send(ctx, dsm)
 	if err == nil {
 		s.stats.receipts.Add(1)

@@ -16,6 +16,7 @@ package smsctest
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -45,6 +46,9 @@ type Server struct {
 	*smsc.Server
 	// Addr is the SMPP address (127.0.0.1:port).
 	Addr string
+
+	dir  string
+	opts []Option
 }
 
 // NewServer starts an SMSC on 127.0.0.1 with a fresh embedded store and
@@ -52,8 +56,31 @@ type Server struct {
 // "test" / "secret", owning no addresses.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	dir := t.TempDir()
+	s, err := start(dir, "127.0.0.1:0", opts)
+	if err != nil {
+		t.Fatalf("smsctest: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Start is NewServer outside tests (examples, demos): the data lives in
+// dir (a new temporary directory when empty) and the caller calls Close.
+func Start(dir string, opts ...Option) (*Server, error) {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "smsctest-")
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	return start(dir, "127.0.0.1:0", opts)
+}
+
+func start(dir, addr string, opts []Option) (*Server, error) {
 	cfg := smsc.Config{
-		SMPPAddr:    "127.0.0.1:0",
+		SMPPAddr:    addr,
 		Node:        "smsctest",
 		Network:     smsc.NetworkConfig{Delay: smsc.Duration(20 * time.Millisecond)},
 		EnquireLink: smsc.Duration(time.Minute),
@@ -64,21 +91,47 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if len(cfg.Accounts) == 0 {
 		cfg.Accounts = []smsc.Account{{SystemID: "test", Password: "secret"}}
 	}
-	srv, err := smsc.New(cfg, smsc.WithStoreOptions(store.Options{Dir: t.TempDir()}), smsc.WithBcryptCost(4))
+	srv, err := smsc.New(cfg, smsc.WithStoreOptions(store.Options{Dir: dir}), smsc.WithBcryptCost(4))
 	if err != nil {
-		t.Fatalf("smsctest: %v", err)
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Start(ctx); err != nil {
-		t.Fatalf("smsctest: %v", err)
+		return nil, err
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	})
-	return &Server{Server: srv, Addr: srv.SMPPAddr().String()}
+	return &Server{Server: srv, Addr: srv.SMPPAddr().String(), dir: dir, opts: opts}, nil
+}
+
+// Close shuts the SMSC down (unbinding its sessions).
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return s.Shutdown(ctx)
+}
+
+// Restart shuts the SMSC down and starts it again on the same data
+// directory and address, as an operator restarting smscd would: accepted
+// messages survive, sessions must reconnect.
+func (s *Server) Restart() error {
+	if err := s.Close(); err != nil {
+		return err
+	}
+	var err error
+	for range 50 { // the port may take a moment to be free again
+		var n *Server
+		if n, err = start(s.dir, s.Addr, s.opts); err == nil {
+			s.Server = n.Server
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return err
+}
+
+// AccountConfig adds an account given in full (throughput, outbind, …).
+func AccountConfig(a smsc.Account) Option {
+	return func(c *smsc.Config) { c.Accounts = append(c.Accounts, a) }
 }
 
 // Dialer returns a Dialer for one of the server's accounts. h serves

@@ -45,3 +45,41 @@ func TestServer(t *testing.T) {
 		t.Fatal("no MO")
 	}
 }
+
+func TestRestartKeepsMessages(t *testing.T) {
+	srv := smsctest.NewServer(t, smsctest.Account("a", "pa"), smsctest.Account("b", "pb", "4477*"))
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	a, err := srv.Dialer("a", "pa", pdu.BindTransmitter, nil).Dial(ctx, srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Submit(ctx, &pdu.SubmitSM{DestinationAddr: "447700000001", ShortMessage: []byte("kept")}); err != nil {
+		t.Fatal(err)
+	}
+	addr := srv.Addr
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if srv.Addr != addr {
+		t.Fatalf("address changed: %s → %s", addr, srv.Addr)
+	}
+	got := make(chan string, 1)
+	b, err := srv.Dialer("b", "pb", pdu.BindReceiver, smpp.HandlerFunc(func(ctx context.Context, r *smpp.Request) (pdu.PDU, error) {
+		txt, _ := r.Text()
+		got <- txt
+		return nil, nil
+	})).Dial(ctx, srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	select {
+	case txt := <-got:
+		if txt != "kept" {
+			t.Fatal(txt)
+		}
+	case <-ctx.Done():
+		t.Fatal("message lost across restart")
+	}
+}

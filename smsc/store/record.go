@@ -53,7 +53,10 @@ type State struct {
 	Dest      pdu.Address      `json:"dest"`   // original destination (the receipt's source)
 	Receipt   uint8            `json:"receipt,omitempty"`
 	Text      string           `json:"text,omitempty"` // first 20 characters, for the receipt
-	Version   uint8            `json:"version,omitempty"`
+	// UserRef is the submission's user_message_reference, echoed in the
+	// receipt (tlvs.md §2: "in receipts it carries the original's").
+	UserRef *uint16 `json:"umr,omitempty"`
+	Version uint8   `json:"version,omitempty"`
 }
 
 func marshal(v any) []byte {
