@@ -92,6 +92,9 @@ type Account struct {
 	Outbind *OutbindTarget `yaml:"outbind" json:"outbind,omitempty"`
 	// Disabled accounts cannot bind.
 	Disabled bool `yaml:"disabled" json:"disabled,omitempty"`
+	// Webhook, when set, receives the account's MO messages and receipts as
+	// signed HTTP POSTs instead of its SMPP receivers (see webhook.go).
+	Webhook *WebhookConfig `yaml:"webhook" json:"webhook,omitempty"`
 }
 
 // OutbindTarget is where and how to outbind to an ESME.
@@ -265,6 +268,9 @@ func (c *Config) Validate() error {
 		}
 		if a.Outbind != nil && a.Outbind.Addr == "" {
 			return bad(key+".outbind.addr", "is required")
+		}
+		if err := a.validateWebhook(key); err != nil {
+			return err
 		}
 	}
 	for i, r := range c.Routes {

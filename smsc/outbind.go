@@ -14,7 +14,7 @@ func (s *Server) connState2(sess *smpp.Session, st smpp.State) {
 	if st.Bound() {
 		id, _ := sess.Value(ctxAccount{}).(string)
 		sid, _ := sess.Value(ctxSessID{}).(string)
-		if rx, _ := sess.Value(ctxReceiver{}).(bool); rx {
+		if rx, _ := sess.Value(ctxReceiver{}).(bool); rx && !s.isWebhookAccount(id) { // webhook accounts get no deliver_sm
 			s.addReceiver(id, sess)
 		}
 		s.emit(Event{Type: "bound", Account: id, Session: sid, Mode: sess.Mode().String(), From: sess.RemoteAddr().String()})

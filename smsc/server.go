@@ -51,6 +51,7 @@ type Server struct {
 	events eventHub
 	phones phones
 	sessID atomic.Uint64
+	front  front // HTTP front door: tokens, idempotency keys, webhooks (webhook.go)
 	// Records at or below these sequences were possibly handed out before a
 	// crash: their deliveries are checked against the stored outcome.
 	mtHorizon, stHorizon atomic.Uint64
@@ -171,6 +172,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	s.netWorker = c
+	s.startWebhooks() // consumers of webhook accounts, on every node (webhook.go)
 	s.smpp = &smpp.Server{
 		SystemID:      s.cfg.SystemID,
 		Binder:        smpp.BinderFunc(s.bind),
