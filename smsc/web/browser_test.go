@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -382,6 +384,10 @@ func TestDashboardInBrowser(t *testing.T) {
 		b.run("small screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
 		b.screenshot("phone-small-screen")
 		b.run("large screen", chromedp.EmulateViewport(1280, 800))
+		// And in the dark theme.
+		b.run("dark", colorScheme("dark"))
+		b.screenshot("phone-dark")
+		b.run("light", colorScheme(""))
 	}
 
 	// The live flow streamed every step.
@@ -500,6 +506,18 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("the page logged %d error(s):\n  %s", len(errs), strings.Join(errs, "\n  "))
 	}
 	t.Logf("browser test took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// colorScheme emulates prefers-color-scheme ("" for the default).
+func colorScheme(v string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		p := emulation.SetEmulatedMediaParams{}
+		if v != "" {
+			p.Features = []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: v}}
+		}
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, p)
+		return err
+	})
 }
 
 func findAccount(srv *smsc.Server, id string) *smsc.Account {

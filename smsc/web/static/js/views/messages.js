@@ -58,7 +58,7 @@ export default {
       for (const a of accounts.sort((x, y) => x.system_id.localeCompare(y.system_id))) {
         accSel.append(h('option', { value: a.system_id }, a.system_id));
       }
-      accSel.value = params.get('account') || accSel.value;
+      accSel.value = new URLSearchParams(location.hash.split('?')[1] || '').get('account') || accSel.value;
     })();
 
     function update(parts2, params2) {

@@ -109,9 +109,8 @@ export default {
     function track(ev, live = true) {
       if (!number) return false;
       if (ev.type === 'phone' && normalize(ev.to) === number) {
-        const key = ev.id + '/';
         if (!inbox.some((m) => m.id === ev.id)) {
-          inbox.push({ id: ev.id, from: ev.from, text: ev.text, time: ev.time, state: ev.state, account: ev.account, live: true, _key: key });
+          inbox.push({ id: ev.id, from: ev.from, text: ev.text, time: ev.time, state: ev.state, account: ev.account });
           return true;
         }
         return false;
