@@ -232,11 +232,22 @@ func TestIntermediateOnlyThenQuery(t *testing.T) {
 		}
 		return nil
 	}})
+	var ids []string
 	for i, reg := range []pdu.RegisteredDelivery{pdu.RegIntermediate, pdu.RegIntermediate | pdu.RegReceiptFailure} {
 		text := "intermediate-" + string(rune('0'+i))
 		id := a.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: "44770000002" + string(rune('0'+i)), RegisteredDelivery: reg, ShortMessage: []byte(text)})
-		a.waitReceipt(id, pdu.StateEnroute, 5*time.Second)
+		in := a.waitReceipt(id, pdu.StateEnroute, 5*time.Second)
+		if !in.Receipt.Intermediate || in.Deliver.ESMClass != pdu.ESMTypeIntermediate {
+			t.Errorf("registered_delivery %#x: notification esm_class %#x, want 0x20", reg, in.Deliver.ESMClass)
+		}
 		a.waitState(id, pdu.StateDelivered, 5*time.Second)
+		ids = append(ids, id)
+	}
+	a.marker("339900000001", 5*time.Second)
+	for _, id := range ids {
+		if rs := a.receipts(id); len(rs) != 1 || !rs[0].Receipt.Intermediate {
+			t.Errorf("message %s: %d receipts, want only the intermediate notification (no final receipt asked for a success)", id, len(rs))
+		}
 	}
 }
 

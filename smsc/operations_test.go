@@ -539,3 +539,26 @@ func TestSubmitMultiCancel(t *testing.T) {
 		t.Errorf("%d receipts, want 3 DELETED", n)
 	}
 }
+
+// TestReceiptWaitsForReceiver: a submitter bound as transmitter only gets
+// its receipts once it binds a receiver; none is lost meanwhile.
+func TestReceiptWaitsForReceiver(t *testing.T) {
+	t.Parallel()
+	srv := startSMSC(t, opsConfig())
+	addr := srv.SMPPAddr().String()
+	tx := dialESME(t, addr, "a", "pa", dialOpts{mode: pdu.BindTransmitter})
+	var ids []string
+	for i := range 5 {
+		ids = append(ids, tx.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: fmt.Sprintf("33910000%04d", i), RegisteredDelivery: pdu.RegReceiptFinal, ShortMessage: []byte("held")}))
+	}
+	for _, id := range ids {
+		tx.waitState(id, pdu.StateDelivered, 5*time.Second)
+	}
+	if n := len(tx.all()); n != 0 {
+		t.Fatalf("a transmitter session received %d PDUs", n)
+	}
+	rx := dialESME(t, addr, "a", "pa", dialOpts{mode: pdu.BindReceiver})
+	for _, id := range ids {
+		rx.waitReceipt(id, pdu.StateDelivered, 5*time.Second)
+	}
+}
