@@ -9,8 +9,12 @@ package robust
 //   - "natsd": a NATS server with JetStream on a fixed port and directory;
 //   - "swarm": N ESME sessions bound to an address, held until stdin closes
 //     (the client side of the 10,000-session test, in its own process so
-//     that each process stays under the file-descriptor limit).
+//     that each process stays under the file-descriptor limit);
+//   - "libserver": an smpp.Server (smpptest.AcceptAll with SMSCHandler)
+//     with the given windows, so its memory can be measured alone.
 //
+// The node and libserver children answer a line "MEM" on stdin with
+// "MEM <heap in use> <stacks in use> <goroutines> <sessions>" after a GC.
 // Each prints a ready line on stdout ("SMPP <addr>", "NATS <url>",
 // "BOUND <n>") and runs until its stdin is closed, or until the test kills
 // it with SIGKILL. The spec is JSON in ROBUST_SPEC.
@@ -22,8 +26,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +42,7 @@ import (
 	"github.com/smppstack/smpp"
 	"github.com/smppstack/smpp/coding"
 	"github.com/smppstack/smpp/pdu"
+	"github.com/smppstack/smpp/smpptest"
 	"github.com/smppstack/smpp/smsc"
 	"github.com/smppstack/smpp/smsc/store"
 )
@@ -55,6 +62,8 @@ func TestMain(m *testing.M) {
 		os.Exit(runNATSD())
 	case "swarm":
 		os.Exit(runSwarm())
+	case "libserver":
+		os.Exit(runLibServer())
 	default:
 		fmt.Fprintln(os.Stderr, "unknown", childEnv)
 		os.Exit(2)
@@ -95,6 +104,7 @@ func runNode() int {
 	if !readSpec(&spec) {
 		return 2
 	}
+	raiseNOFILE(20000) // best effort: the 10,000-session test needs it
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	so := store.Options{Dir: spec.Dir, URL: spec.StoreURL, Logger: log}
 	srv, err := smsc.New(spec.Config, smsc.WithStoreOptions(so), smsc.WithBcryptCost(4), smsc.WithLogger(log))
@@ -119,7 +129,7 @@ func runNode() int {
 			injectMO(srv, spec, stop)
 		}()
 	}
-	io.Copy(io.Discard, os.Stdin) // until the parent closes it (or dies)
+	serveStdin(func() int { return len(srv.Sessions()) }) // until the parent closes it (or dies)
 	close(stop)
 	wg.Wait()
 	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
@@ -147,6 +157,49 @@ func injectMO(srv *smsc.Server, spec nodeSpec, stop <-chan struct{}) {
 			say("MO %s", text) // stored: the parent counts it as acknowledged
 		}
 	}
+}
+
+// serveStdin answers "MEM" lines on stdin until it is closed.
+func serveStdin(sessions func() int) {
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		if sc.Text() == "MEM" {
+			runtime.GC()
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			say("MEM %d %d %d %d", ms.HeapInuse, ms.StackInuse, runtime.NumGoroutine(), sessions())
+		}
+	}
+}
+
+// libSpec is what a "libserver" child runs.
+type libSpec struct {
+	Window        int `json:"window"`
+	InboundWindow int `json:"inbound_window"`
+}
+
+func runLibServer() int {
+	var spec libSpec
+	if !readSpec(&spec) {
+		return 2
+	}
+	if err := raiseNOFILE(20000); err != nil {
+		fmt.Fprintln(os.Stderr, "libserver:", err)
+		return 1
+	}
+	srv := &smpp.Server{Binder: smpptest.AcceptAll(nil), BindTimeout: time.Minute,
+		SessionConfig: smpp.SessionConfig{Window: spec.Window, InboundWindow: spec.InboundWindow}}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "libserver:", err)
+		return 1
+	}
+	go srv.Serve(l)
+	say("SMPP %s", l.Addr())
+	serveStdin(func() int { return len(srv.Sessions()) })
+	srv.Close()
+	return 0
 }
 
 // natsSpec is what a "natsd" child runs.
@@ -192,7 +245,7 @@ func runSwarm() int {
 	if !readSpec(&spec) {
 		return 2
 	}
-	if err := raiseNOFILE(uint64(spec.N + 512)); err != nil {
+	if err := raiseNOFILE(uint64(spec.N + 1024)); err != nil {
 		fmt.Fprintln(os.Stderr, "swarm:", err)
 		return 1
 	}
