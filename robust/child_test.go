@@ -121,6 +121,8 @@ func runNode() int {
 	}
 	say("SMPP %s", srv.SMPPAddr())
 	stop := make(chan struct{})
+	var stopOnce sync.Once
+	stopMO := func() { stopOnce.Do(func() { close(stop) }) }
 	var wg sync.WaitGroup
 	if spec.MOEvery > 0 {
 		wg.Add(1)
@@ -129,8 +131,9 @@ func runNode() int {
 			injectMO(srv, spec, stop)
 		}()
 	}
-	serveStdin(func() int { return len(srv.Sessions()) }) // until the parent closes it (or dies)
-	close(stop)
+	// Until the parent closes stdin (or dies); "STOPMO" stops the MO.
+	serveStdin(func() int { return len(srv.Sessions()) }, map[string]func(){"STOPMO": stopMO})
+	stopMO()
 	wg.Wait()
 	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -159,10 +162,14 @@ func injectMO(srv *smsc.Server, spec nodeSpec, stop <-chan struct{}) {
 	}
 }
 
-// serveStdin answers "MEM" lines on stdin until it is closed.
-func serveStdin(sessions func() int) {
+// serveStdin answers "MEM" lines on stdin, and runs the commands in cmds,
+// until stdin is closed.
+func serveStdin(sessions func() int, cmds map[string]func()) {
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
+		if f := cmds[sc.Text()]; f != nil {
+			f()
+		}
 		if sc.Text() == "MEM" {
 			runtime.GC()
 			runtime.GC()
@@ -197,7 +204,7 @@ func runLibServer() int {
 	}
 	go srv.Serve(l)
 	say("SMPP %s", l.Addr())
-	serveStdin(func() int { return len(srv.Sessions()) })
+	serveStdin(func() int { return len(srv.Sessions()) }, nil)
 	srv.Close()
 	return 0
 }
