@@ -26,13 +26,27 @@ type Call struct {
 	mu    sync.Mutex // guards timer against the completion race
 }
 
-func (c *Call) complete() {
+// complete hands the call to Done without ever blocking the caller (the
+// read loop). When Done has no room, a goroutine waits to deliver it: no
+// completion is ever dropped.
+func (c *Call) complete() { c.completeAndRelease(nil) }
+
+// completeAndRelease completes the call, then frees its window slot. The
+// slot is freed only once Done took the call, so completions waiting for the
+// caller are bounded by the window (Go blocks instead of piling them up).
+func (c *Call) completeAndRelease(window chan struct{}) {
 	select {
 	case c.Done <- c:
+		if window != nil {
+			<-window
+		}
 	default:
-		// Done is full: the caller gave a channel without room. Never block
-		// the read loop; the caller loses this notification (as net/rpc).
-		c.s.log.Error("smpp: Call.Done has no room; completion dropped", "seq", c.Seq)
+		go func() {
+			c.Done <- c
+			if window != nil {
+				<-window
+			}
+		}()
 	}
 }
 
@@ -160,10 +174,9 @@ func (s *Session) expire(c *Call) {
 	if s.takeCall(c.Seq, func(x *Call) bool { return x == c }) == nil {
 		return
 	}
-	<-s.window
 	s.stats.timeouts.Add(1)
 	c.Err = ErrResponseTimeout
-	c.complete()
+	c.completeAndRelease(s.window)
 	if _, ok := c.Req.(*pdu.EnquireLink); ok {
 		return
 	}
@@ -226,7 +239,6 @@ func (s *Session) handleResponse(h pdu.Header, p pdu.PDU, err error) {
 		return
 	}
 	c.stopTimer()
-	<-s.window
 	c.Header, c.Resp = h, p
 	switch {
 	case err != nil:
@@ -246,7 +258,7 @@ func (s *Session) handleResponse(h pdu.Header, p pdu.PDU, err error) {
 		s.boundAsESME(b, p.(*pdu.BindResp))
 	}
 	if _, ok := c.Req.(*pdu.Unbind); ok {
-		c.complete()
+		c.completeAndRelease(s.window)
 		s.mu.Lock()
 		reason := s.unbindReason
 		s.mu.Unlock()
@@ -256,5 +268,5 @@ func (s *Session) handleResponse(h pdu.Header, p pdu.PDU, err error) {
 		s.closeWith(reason)
 		return
 	}
-	c.complete()
+	c.completeAndRelease(s.window)
 }

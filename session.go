@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -406,9 +407,8 @@ func (s *Session) finish() {
 	}
 	for _, c := range calls {
 		c.stopTimer()
-		<-s.window
 		c.Err = callErr
-		c.complete()
+		c.completeAndRelease(s.window)
 	}
 	close(s.done)
 	report()
@@ -436,6 +436,7 @@ func (s *Session) writeLoop() {
 		*batch = append(*batch, *f.buf...)
 		putBuf(f.buf)
 		closeAfter := f.close
+		yielded := false
 	drain:
 		for closeAfter == nil && len(*batch) < 32*1024 {
 			select {
@@ -444,6 +445,14 @@ func (s *Session) writeLoop() {
 				putBuf(f.buf)
 				closeAfter = f.close
 			default:
+				// Under load the responses come from many handler
+				// goroutines a moment apart: give them one chance to
+				// join this write before paying for a syscall.
+				if !yielded && s.inbound.Load() > 0 {
+					yielded = true
+					runtime.Gosched()
+					continue
+				}
 				break drain
 			}
 		}
