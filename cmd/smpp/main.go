@@ -47,6 +47,7 @@ func commands() map[string]func(ctx context.Context, args []string, stdout, stde
 		"send":   runSend,
 		"listen": runListen,
 		"bench":  runBench,
+		"soak":   runSoak,
 	}
 }
 
@@ -58,6 +59,7 @@ var summaries = map[string]string{
 	"send":   "submit a text (split when long), print its ids and, with --dlr, its receipts",
 	"listen": "bind and print each deliver_sm / data_sm as a JSON line",
 	"bench":  "submit N messages as fast as possible and report rate and latency",
+	"soak":   "run mixed load (submits, receipts, MO) for a set time; print throughput and memory over time",
 }
 
 func main() {
