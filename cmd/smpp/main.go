@@ -48,6 +48,8 @@ func commands() map[string]func(ctx context.Context, args []string, stdout, stde
 		"listen": runListen,
 		"bench":  runBench,
 		"soak":   runSoak,
+
+		"conform": runConform,
 	}
 }
 
@@ -60,6 +62,8 @@ var summaries = map[string]string{
 	"listen": "bind and print each deliver_sm / data_sm as a JSON line",
 	"bench":  "submit N messages as fast as possible and report rate and latency",
 	"soak":   "run mixed load (submits, receipts, MO) for a set time; print throughput and memory over time",
+
+	"conform": "run the SMPP conformance suite against an SMSC (--addr) or an ESME (--listen)",
 }
 
 func main() {

@@ -42,6 +42,9 @@ type fileConfig struct {
 	smsc.Config `yaml:",inline"`
 	// HTTPAddr is where the HTTP API listens (default 127.0.0.1:8080).
 	HTTPAddr string `yaml:"http_addr"`
+	// AdminToken authorises the admin API and the dashboard (default: a
+	// token generated once and kept in DATA/admin.token).
+	AdminToken string `yaml:"admin_token"`
 	// Storage is where and how messages are kept.
 	Storage storageConfig `yaml:"storage"`
 	// Log configures the structured log on stderr.
@@ -65,11 +68,12 @@ type logConfig struct {
 
 // settings is the resolved configuration run starts the SMSC with.
 type settings struct {
-	cfg       smsc.Config
-	httpAddr  string
-	store     store.Options
-	logLevel  slog.Level
-	logFormat string
+	cfg        smsc.Config
+	httpAddr   string
+	adminToken string
+	store      store.Options
+	logLevel   slog.Level
+	logFormat  string
 
 	configPath string         // "" without a file
 	lines      map[string]int // YAML key path → line in configPath
@@ -89,6 +93,8 @@ var options = []option{
 		func(c *fileConfig) *string { return &c.SMPPAddr }, checkHostPort},
 	{"http-addr", "SMSCD_HTTP_ADDR", "http_addr", "HTTP API listen address `HOST:PORT` (default " + defaultHTTPAddr + ")",
 		func(c *fileConfig) *string { return &c.HTTPAddr }, checkHostPort},
+	{"admin-token", "SMSCD_ADMIN_TOKEN", "admin_token", "admin API and dashboard `TOKEN` (default: generated once, kept in DATA/admin.token)",
+		func(c *fileConfig) *string { return &c.AdminToken }, checkAdminToken},
 	{"data", "SMSCD_DATA", "storage.data", "data `DIR`: the embedded JetStream store and accounts.yaml (default ./data)",
 		func(c *fileConfig) *string { return &c.Storage.Data }, nil},
 	{"nats-url", "SMSCD_NATS_URL", "storage.nats_url", "use the NATS server or cluster at `URL` instead of the embedded one",
@@ -196,6 +202,7 @@ func (s *settings) resolve(fc *fileConfig) error {
 	}
 	s.cfg = fc.Config
 	s.httpAddr = orDefault(fc.HTTPAddr, defaultHTTPAddr)
+	s.adminToken = fc.AdminToken
 	st := fc.Storage
 	s.store = store.Options{
 		Dir:      orDefault(st.Data, defaultDataDir),
@@ -600,4 +607,11 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+func checkAdminToken(v string) error {
+	if len(v) < 16 {
+		return errors.New("must be at least 16 characters")
+	}
+	return nil
 }

@@ -77,6 +77,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -93,11 +94,6 @@ const (
 	shutdownTimeout = 30 * time.Second
 )
 
-// httpHandler, when set, builds the handler served on --http-addr (the
-// HTTP API and dashboard hook in here as they arrive). While it is nil,
-// --http-addr is accepted and nothing listens.
-var httpHandler func(srv *smsc.Server, log *slog.Logger) http.Handler
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
@@ -113,6 +109,12 @@ func main() {
 // on stderr, and shuts down gracefully when ctx is done. It returns the
 // exit status.
 func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, env, stdout, stderr, newHTTPHandler)
+}
+
+// runWith is run with the builder of the HTTP handler given (tests replace
+// the API and dashboard with a stub).
+func runWith(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer, httpHandler httpBuilder) int {
 	stderr = &syncWriter{w: stderr}
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "smscd: %s\n", strings.ReplaceAll(fmt.Sprintf(format, a...), "\n", " "))
@@ -170,6 +172,14 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return fail(exitRuntime, "cannot start: %v", err)
 	}
 
+	adminToken, newToken := s.adminToken, false
+	if adminToken == "" {
+		adminToken, newToken, err = adminTokenFile(s.store.Dir)
+		if err != nil {
+			srv.Shutdown(context.Background())
+			return fail(exitRuntime, "admin token: %v", unwrapPathError(err))
+		}
+	}
 	var hs *http.Server
 	httpAddr := ""
 	if httpHandler != nil {
@@ -180,7 +190,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		}
 		httpAddr = l.Addr().String()
 		hs = &http.Server{
-			Handler:           httpHandler(srv, log),
+			Handler:           httpHandler(srv, log, adminToken, isLoopback(httpAddr)),
 			ReadHeaderTimeout: 10 * time.Second,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		}
@@ -196,6 +206,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		generated: generated.used,
 		password:  generated.password,
 		path:      generated.path,
+		newToken:  newToken,
+		token:     adminToken,
 	})
 	log.Info("smscd: ready", "smpp", smppAddr, "http", httpAddr, "data", s.store.Dir, "nats", s.store.URL != "")
 
@@ -225,6 +237,8 @@ type banner struct {
 	settings                     *settings
 	generated                    bool
 	password, path               string
+	newToken                     bool   // the admin token was just generated: print it once
+	token                        string // the admin token
 }
 
 // printBanner tells a person how to connect. Tests read the "smpp:" and
@@ -237,8 +251,7 @@ func printBanner(w io.Writer, b banner) {
 	p("  smpp:      %s", b.smppAddr)
 	if b.httpAddr != "" {
 		p("  http:      %s", b.httpAddr)
-	} else {
-		p("  http:      %s (reserved for the HTTP API; not served yet)", b.httpWant)
+		p("  dashboard: http://%s/", dialable(b.httpAddr))
 	}
 	if s.store.URL != "" {
 		p("  storage:   NATS at %s", s.store.URL)
@@ -264,6 +277,10 @@ func printBanner(w io.Writer, b banner) {
 			ids[i] = a.SystemID
 		}
 		p("  accounts:  %s (passwords as configured)", strings.Join(ids, ", "))
+	}
+	if b.newToken {
+		p("  admin token: %s", b.token)
+		p("  (generated now for the admin API and dashboard, kept in %s)", filepath.Join(s.store.Dir, "admin.token"))
 	}
 	p("send a message and wait for its delivery receipt:")
 	p("  go run ./cmd/smpp send --addr %s --system-id %s --password %s --from 12345 --to 33612345678 --text \"Hello\" --dlr",

@@ -69,9 +69,20 @@ var smppLine = regexp.MustCompile(`(?m)^  smpp: +(\S+)$`)
 // start runs smscd with args and env and waits until its banner is out.
 func start(t *testing.T, args []string, env map[string]string) *daemon {
 	t.Helper()
+	return startWith(t, args, env, newHTTPHandler)
+}
+
+func startWith(t *testing.T, args []string, env map[string]string, h httpBuilder) *daemon {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &daemon{t: t, cancel: cancel, done: make(chan int, 1), stdout: &safeBuffer{}, stderr: &safeBuffer{}}
-	go func() { d.done <- run(ctx, args, envFunc(env), d.stdout, d.stderr) }()
+	if env == nil {
+		env = map[string]string{}
+	}
+	if _, ok := env["SMSCD_HTTP_ADDR"]; !ok {
+		env["SMSCD_HTTP_ADDR"] = "127.0.0.1:0" // parallel tests must not share :8080
+	}
+	go func() { d.done <- runWith(ctx, args, envFunc(env), d.stdout, d.stderr, h) }()
 	t.Cleanup(func() { d.stop() })
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -229,7 +240,9 @@ func TestGeneratedAccountFirstStartAndRestart(t *testing.T) {
 		"system_id: " + generatedSystemID,
 		"go run ./cmd/smpp send --addr " + d.addr + " --system-id smppclient1 --password " + pw + " ",
 		"(embedded JetStream, no port opened)",
-		"http:      127.0.0.1:8080",
+		"http:      127.0.0.1:",
+		"dashboard: http://127.0.0.1:",
+		"admin token: ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("banner lacks %q:\n%s", want, out)
@@ -625,12 +638,12 @@ func TestLogsJSONWithoutPasswords(t *testing.T) {
 
 // A handler registered in httpHandler is served on --http-addr, and the
 // banner prints the bound address.
-func TestHTTPHandlerHook(t *testing.T) { // not parallel: sets a package variable
-	httpHandler = func(srv *smsc.Server, log *slog.Logger) http.Handler {
+func TestHTTPHandlerHook(t *testing.T) {
+	t.Parallel()
+	stub := func(srv *smsc.Server, log *slog.Logger, token string, loopback bool) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
 	}
-	defer func() { httpHandler = nil }()
-	d := start(t, []string{"--data", t.TempDir(), "--smpp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, nil)
+	d := startWith(t, []string{"--data", t.TempDir(), "--smpp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}, nil, stub)
 	m := regexp.MustCompile(`(?m)^  http: +(\S+)$`).FindStringSubmatch(d.stdout.String())
 	if m == nil {
 		t.Fatalf("no http line:\n%s", d.stdout)
