@@ -190,3 +190,47 @@ func TestESMENoBind(t *testing.T) {
 		t.Errorf("summary %s", rep.Summary())
 	}
 }
+
+// TestESMETwoBinds: an ESME that binds a transmitter and a receiver on
+// separate connections (the v3.3 way) is driven on both: deliveries go to
+// the receiver, throttling is observed on the transmitter.
+func TestESMETwoBinds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ln := listen(t)
+	in := &inbox{}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	rx := &smpp.Client{Addr: ln.Addr().String(), Dialer: smpp.Dialer{SystemID: "two", Mode: pdu.BindReceiver, Handler: in.handler()}}
+	tx := &smpp.Client{Addr: ln.Addr().String(), Dialer: smpp.Dialer{SystemID: "two", Mode: pdu.BindTransmitter}}
+	wg.Add(3)
+	go func() { defer wg.Done(); rx.Run(ctx) }()
+	go func() { defer wg.Done(); tx.Run(ctx) }()
+	go func() {
+		defer wg.Done()
+		for ctx.Err() == nil {
+			tx.Submit(ctx, &pdu.SubmitSM{SourceAddr: "two", DestinationAddr: "15550100009", ShortMessage: []byte("hi")})
+			select {
+			case <-ctx.Done():
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	rep := conform.RunESME(ctx, conform.ESMETarget{Listener: ln, BindWait: 10 * time.Second, Timeout: 3 * time.Second, Throttle: time.Second})
+	for _, r := range rep.Results {
+		want := conform.Pass
+		if r.ID == "esme.outbind" {
+			want = conform.Skip
+		}
+		if r.Outcome != want {
+			t.Errorf("%s: %s -> %s", r.ID, r.Outcome, r.Received)
+		}
+	}
+	if r, _ := rep.Result("esme.bind"); !strings.Contains(r.Received, "bind_transmitter") || !strings.Contains(r.Received, "bind_receiver") {
+		t.Errorf("esme.bind: %s", r.Received)
+	}
+	if !in.has(conform.ConcatText) {
+		t.Errorf("the receiver did not get the long MO: %q", in.texts)
+	}
+}
