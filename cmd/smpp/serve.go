@@ -329,7 +329,17 @@ func (sim *simulator) submitSM(ctx context.Context, s *smpp.Session, p *pdu.Subm
 	if err := checkAddrs(p.SourceAddrTON, p.DestAddrTON, p.DestinationAddr); err != nil {
 		return nil, err
 	}
-	id, at := sim.issue()
+	if len(p.ShortMessage) > 0 && p.TLVs.Has(pdu.TagMessagePayload) {
+		return nil, pdu.StatusInvMsgLen // mutually exclusive (encoding.md §11.1)
+	}
+	var sched int64
+	if p.ScheduleDeliveryTime != "" || p.ValidityPeriod != "" {
+		var err error
+		if sched, err = sim.times(p.ScheduleDeliveryTime, p.ValidityPeriod); err != nil {
+			return nil, err
+		}
+	}
+	id, at := sim.issueAt(sched)
 	if sim.opts.dlr && wantsReceipt(p.RegisteredDelivery) {
 		if err := sim.queueSubmitReceipt(ctx, s, id, at, p); err != nil {
 			return nil, err
@@ -355,7 +365,25 @@ func (sim *simulator) serveOther(ctx context.Context, r *smpp.Request) (pdu.PDU,
 		if p.SourceAddrTON > pdu.TONAbbreviated {
 			return nil, pdu.StatusInvSrcTON
 		}
-		id, at := sim.issue()
+		sched, err := sim.times(p.ScheduleDeliveryTime, p.ValidityPeriod)
+		if err != nil {
+			return nil, err
+		}
+		// The simulator has no distribution lists: each is reported
+		// unsuccessful (pdus.md §6.8).
+		var unsuccess []pdu.UnsuccessSME
+		smes := 0
+		for _, d := range p.DestAddresses {
+			if d.DestFlag == pdu.DestFlagDL {
+				unsuccess = append(unsuccess, pdu.UnsuccessSME{DestinationAddr: d.DLName, ErrorStatusCode: pdu.StatusInvDLName})
+			} else {
+				smes++
+			}
+		}
+		if smes == 0 {
+			return nil, pdu.StatusInvDLName
+		}
+		id, at := sim.issueAt(sched)
 		if sim.opts.dlr && wantsReceipt(p.RegisteredDelivery) {
 			for _, d := range p.DestAddresses {
 				if d.DestFlag != pdu.DestFlagSME {
@@ -368,7 +396,7 @@ func (sim *simulator) serveOther(ctx context.Context, r *smpp.Request) (pdu.PDU,
 				}
 			}
 		}
-		return &pdu.SubmitMultiResp{MessageID: strconv.FormatUint(id, 10)}, nil
+		return &pdu.SubmitMultiResp{MessageID: strconv.FormatUint(id, 10), UnsuccessSMEs: unsuccess}, nil
 	case *pdu.DataSM:
 		if err := checkAddrs(p.SourceAddrTON, p.DestAddrTON, p.DestinationAddr); err != nil {
 			return nil, err
@@ -406,7 +434,7 @@ func (sim *simulator) serveOther(ctx context.Context, r *smpp.Request) (pdu.PDU,
 		if !ok {
 			return nil, pdu.StatusReplaceFail
 		}
-		if st, _, known := sim.state(id); !known || st != pdu.StateEnroute {
+		if st, _, known := sim.state(id); !known || st != pdu.StateEnroute && st != pdu.StateScheduled {
 			return nil, pdu.StatusReplaceFail
 		}
 		return &pdu.ReplaceSMResp{}, nil
@@ -470,9 +498,13 @@ func wantsReceipt(reg pdu.RegisteredDelivery) bool {
 // issue returns a new message id and remembers it with its submission
 // time (nanoseconds since the simulator started, from the monotonic clock,
 // which is cheaper to read than the wall clock).
-func (sim *simulator) issue() (uint64, int64) {
+func (sim *simulator) issue() (uint64, int64) { return sim.issueAt(0) }
+
+// issueAt is issue for a message whose delivery starts at the simulator
+// time sched (0: now).
+func (sim *simulator) issueAt(sched int64) (uint64, int64) {
 	id := sim.nextID.Add(1)
-	at := int64(time.Since(sim.start))
+	at := max(int64(time.Since(sim.start)), sched)
 	s := &sim.ring[id&sim.mask]
 	s.id.Store(0)
 	s.at.Store(at)
@@ -481,6 +513,32 @@ func (sim *simulator) issue() (uint64, int64) {
 	s.id.Store(id)
 	return id, at
 }
+
+// times checks schedule_delivery_time and validity_period (encoding.md §5)
+// and returns when delivery starts, in simulator time (0: now).
+//
+//go:noinline
+func (sim *simulator) times(sched, valid string) (int64, error) {
+	now := time.Now()
+	var at int64
+	if sched != "" {
+		t, err := pdu.ParseTime(sched)
+		if err != nil {
+			return 0, pdu.StatusInvSched
+		}
+		at = int64(t.Resolve(now).Sub(sim.start))
+	}
+	if valid != "" {
+		t, err := pdu.ParseTime(valid)
+		if err != nil || !t.Resolve(now).After(now) {
+			return 0, pdu.StatusInvExpiry
+		}
+	}
+	return at, nil
+}
+
+// delayDuration is the delivery delay as a duration.
+func (sim *simulator) delayDuration() time.Duration { return time.Duration(sim.delay) }
 
 // wall converts a simulator time to wall-clock time.
 func (sim *simulator) wall(at int64) time.Time { return sim.start.Add(time.Duration(at)) }
@@ -522,7 +580,9 @@ func (sim *simulator) state(id uint64) (pdu.MessageState, time.Time, bool) {
 		return pdu.StateDeleted, sim.wall(done), true
 	}
 	due := at + sim.delay
-	if sim.now() < due {
+	if now := sim.now(); now < at {
+		return pdu.StateScheduled, time.Time{}, true
+	} else if now < due {
 		return pdu.StateEnroute, time.Time{}, true
 	}
 	return pdu.StateDelivered, sim.wall(due), true
@@ -611,7 +671,19 @@ func (sim *simulator) dispatchReceipts(ctx context.Context) {
 		if job.reg&pdu.RegIntermediate != 0 {
 			sim.sendReceipt(ctx, &job, text, true)
 		}
-		if d := time.Until(sim.wall(job.at + sim.delay)); d > 0 {
+		d := time.Until(sim.wall(job.at + sim.delay))
+		if d > sim.delayDuration()+time.Second {
+			// A scheduled message: its receipt is due out of the queue's
+			// order, so it must not hold up the receipts behind it.
+			j := job
+			time.AfterFunc(d, func() {
+				if ctx.Err() == nil {
+					sim.sendReceipt(ctx, &j, text, false)
+				}
+			})
+			continue
+		}
+		if d > 0 {
 			timer.Reset(d)
 			select {
 			case <-timer.C:

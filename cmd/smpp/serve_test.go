@@ -56,7 +56,9 @@ func TestServeOperations(t *testing.T) {
 		{DestFlag: pdu.DestFlagSME, DestAddrTON: 1, DestAddrNPI: 1, DestinationAddr: "4917"},
 		{DestFlag: pdu.DestFlagDL, DLName: "friends"},
 	}})
-	if err != nil || mr.MessageID != "3" || len(mr.UnsuccessSMEs) != 0 {
+	// serve has no distribution lists: the list is reported unsuccessful.
+	if err != nil || mr.MessageID != "3" || len(mr.UnsuccessSMEs) != 1 ||
+		mr.UnsuccessSMEs[0].DestinationAddr != "friends" || mr.UnsuccessSMEs[0].ErrorStatusCode != pdu.StatusInvDLName {
 		t.Errorf("submit_multi: %+v %v", mr, err)
 	}
 	dr, err := s.Data(ctx, &pdu.DataSM{SourceAddr: "1", DestinationAddr: "2"})
