@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -52,7 +51,7 @@ func (p Pending) Wait(ctx context.Context) (string, error) {
 // pipelined; call Wait for the message id, which is valid only once stored.
 func (s *Store) EnqueueAsync(m *Message) (Pending, error) {
 	msg := nats.NewMsg(s.mtSubject(m.Target, m.Owner))
-	msg.Data = marshal(m)
+	msg.Data = encodeMessage(m)
 	f, err := s.js.PublishMsgAsync(msg)
 	if err != nil {
 		return Pending{}, fmt.Errorf("store: enqueue: %w", err)
@@ -83,7 +82,7 @@ func (s *Store) Message(ctx context.Context, id string) (*Message, error) {
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
 	}
 	var m Message
-	if err := json.Unmarshal(raw.Data, &m); err != nil {
+	if err := decodeMessage(raw.Data, &m); err != nil {
 		return nil, fmt.Errorf("store: message %s: %w", id, err)
 	}
 	m.ID = id
@@ -165,7 +164,7 @@ func (s *Store) Consume(ctx context.Context, target string, o ConsumeOptions, fn
 			d.Attempt = int(md.NumDelivered)
 			d.Seq = md.Sequence.Stream
 			var m Message
-			if err := json.Unmarshal(raw.Data(), &m); err != nil {
+			if err := decodeMessage(raw.Data(), &m); err != nil {
 				raw.Term()
 				return
 			}
@@ -256,7 +255,7 @@ func (s *Store) Scan(ctx context.Context, target string, fn func(*Message) bool)
 				continue
 			}
 			var m Message
-			if json.Unmarshal(raw.Data(), &m) != nil {
+			if decodeMessage(raw.Data(), &m) != nil {
 				continue
 			}
 			m.ID = strconv.FormatUint(md.Sequence.Stream, 10)
@@ -302,7 +301,7 @@ func (s *Store) List(ctx context.Context, owner string, after uint64, limit int)
 				continue
 			}
 			var m Message
-			if json.Unmarshal(raw.Data(), &m) != nil {
+			if decodeMessage(raw.Data(), &m) != nil {
 				continue
 			}
 			m.ID = strconv.FormatUint(md.Sequence.Stream, 10)

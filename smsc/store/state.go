@@ -25,7 +25,7 @@ func stateKey(owner, id string, receipt bool) string {
 // PutState records the latest state of a message, overwriting any earlier
 // one. With receipt set the record is also queued as a receipt for the owner.
 func (s *Store) PutState(ctx context.Context, st *State, receipt bool) error {
-	_, err := s.state.Put(ctx, stateKey(st.Owner, st.ID, receipt), marshal(st))
+	_, err := s.state.Put(ctx, stateKey(st.Owner, st.ID, receipt), encodeState(st))
 	if err != nil {
 		return fmt.Errorf("store: state %s: %w", st.ID, err)
 	}
@@ -47,7 +47,7 @@ func (s *Store) Finalize(ctx context.Context, st *State, receipt, checkOther boo
 			return false, nil
 		}
 	}
-	_, err := s.state.Create(ctx, key, marshal(st))
+	_, err := s.state.Create(ctx, key, encodeState(st))
 	if err == nil {
 		return true, nil
 	}
@@ -58,7 +58,7 @@ func (s *Store) Finalize(ctx context.Context, st *State, receipt, checkOther boo
 	for range 3 {
 		e, err := s.state.Get(ctx, key)
 		if errors.Is(err, jetstream.ErrKeyNotFound) {
-			if _, err = s.state.Create(ctx, key, marshal(st)); err == nil {
+			if _, err = s.state.Create(ctx, key, encodeState(st)); err == nil {
 				return true, nil
 			}
 			continue
@@ -67,10 +67,10 @@ func (s *Store) Finalize(ctx context.Context, st *State, receipt, checkOther boo
 			return false, fmt.Errorf("store: finalize %s: %w", st.ID, err)
 		}
 		var cur State
-		if json.Unmarshal(e.Value(), &cur) == nil && cur.State.Final() {
+		if decodeState(e.Value(), &cur) == nil && cur.State.Final() {
 			return false, nil
 		}
-		if _, err = s.state.Update(ctx, key, marshal(st), e.Revision()); err == nil {
+		if _, err = s.state.Update(ctx, key, encodeState(st), e.Revision()); err == nil {
 			return true, nil
 		}
 	}
@@ -113,7 +113,7 @@ func (s *Store) getState(ctx context.Context, key string) (*State, error) {
 		return nil, fmt.Errorf("store: state %s: %w", key, err)
 	}
 	var st State
-	if err := json.Unmarshal(e.Value(), &st); err != nil {
+	if err := decodeState(e.Value(), &st); err != nil {
 		return nil, fmt.Errorf("store: state %s: %w", key, err)
 	}
 	return &st, nil
@@ -178,7 +178,7 @@ func (s *Store) ConsumeReceipts(ctx context.Context, owner string, o ConsumeOpti
 			return
 		}
 		var st State
-		if err := json.Unmarshal(raw.Data(), &st); err != nil {
+		if err := decodeState(raw.Data(), &st); err != nil {
 			raw.Term()
 			return
 		}
