@@ -135,7 +135,7 @@ func (s *Store) EnsureQueue(ctx context.Context, target string, o ConsumeOptions
 		o.AckWait = 60 * time.Second
 	}
 	name := "mt_" + token(target)
-	c, err := s.js.CreateOrUpdateConsumer(ctx, s.mtName, jetstream.ConsumerConfig{
+	c, err := s.jsc.CreateOrUpdateConsumer(ctx, s.mtName, jetstream.ConsumerConfig{
 		Durable:       name,
 		FilterSubject: s.mtFilter(target),
 		AckPolicy:     jetstream.AckExplicitPolicy,

@@ -143,7 +143,7 @@ func (s *Store) ensureReceipts(ctx context.Context, owner string, o ConsumeOptio
 	if o.AckWait <= 0 {
 		o.AckWait = 60 * time.Second
 	}
-	c, err := s.js.CreateOrUpdateConsumer(ctx, "KV_"+s.kvState, jetstream.ConsumerConfig{
+	c, err := s.jsc.CreateOrUpdateConsumer(ctx, "KV_"+s.kvState, jetstream.ConsumerConfig{
 		Durable:       "dlr_" + token(owner),
 		FilterSubject: "$KV." + s.kvState + ".r." + token(owner) + ".*",
 		AckPolicy:     jetstream.AckExplicitPolicy,

@@ -95,8 +95,10 @@ type Options struct {
 type Store struct {
 	opts Options
 	ns   *server.Server // embedded server, nil with URL
-	nc   *nats.Conn
+	nc   *nats.Conn     // writes: publishes, KV
 	js   jetstream.JetStream
+	ncc  *nats.Conn // consumers and their acks
+	jsc  jetstream.JetStream
 
 	mt       jetstream.Stream
 	state    jetstream.KeyValue
@@ -124,18 +126,26 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s.mtName = opts.Prefix + "_MT"
 	s.kvState = opts.Prefix + "_STATE"
 	var err error
-	if opts.URL != "" {
-		s.nc, err = nats.Connect(opts.URL, nats.Name("smscd"), nats.MaxReconnects(-1),
-			nats.ReconnectWait(250*time.Millisecond), nats.ReconnectBufSize(64<<20), s.errorHandler())
-		if err != nil {
-			return nil, fmt.Errorf("store: connect to %s: %w", opts.URL, err)
-		}
-	} else {
+	if opts.URL == "" {
 		if err := s.startEmbedded(); err != nil {
 			return nil, err
 		}
 	}
+	// Two connections: one for writes (publishes, KV), one for the
+	// consumers, so that deliveries and their acks do not queue behind
+	// publishes on one socket (or, embedded, one in-process pipe).
+	if s.nc, err = s.connect("smscd"); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.ncc, err = s.connect("smscd-consumers"); err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.js, err = jetstream.New(s.nc, jetstream.WithPublishAsyncMaxPending(8192))
+	if err == nil {
+		s.jsc, err = jetstream.New(s.ncc)
+	}
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: %w", err)
@@ -182,12 +192,25 @@ func (s *Store) startEmbedded() error {
 		return errors.New("store: embedded NATS did not start")
 	}
 	s.ns = ns
-	s.nc, err = nats.Connect("", nats.InProcessServer(ns), nats.Name("smscd"), s.errorHandler())
-	if err != nil {
-		ns.Shutdown()
-		return fmt.Errorf("store: in-process connection: %w", err)
-	}
 	return nil
+}
+
+// connect opens a connection to the embedded server (in-process, no port)
+// or to opts.URL.
+func (s *Store) connect(name string) (*nats.Conn, error) {
+	if s.ns != nil {
+		nc, err := nats.Connect("", nats.InProcessServer(s.ns), nats.Name(name), s.errorHandler())
+		if err != nil {
+			return nil, fmt.Errorf("store: in-process connection: %w", err)
+		}
+		return nc, nil
+	}
+	nc, err := nats.Connect(s.opts.URL, nats.Name(name), nats.MaxReconnects(-1),
+		nats.ReconnectWait(250*time.Millisecond), nats.ReconnectBufSize(64<<20), s.errorHandler())
+	if err != nil {
+		return nil, fmt.Errorf("store: connect to %s: %w", s.opts.URL, err)
+	}
+	return nc, nil
 }
 
 // errorHandler routes the NATS client's asynchronous errors to the logger
@@ -258,6 +281,7 @@ func (s *Store) setup(ctx context.Context) error {
 // be lost, so the caller re-checks deliveries).
 func (s *Store) OnReconnect(fn func()) {
 	s.nc.SetReconnectHandler(func(*nats.Conn) { fn() })
+	s.ncc.SetReconnectHandler(func(*nats.Conn) { fn() })
 }
 
 // JetStream returns the JetStream context (for tools and tests).
@@ -269,13 +293,19 @@ func (s *Store) Conn() *nats.Conn { return s.nc }
 // Close drains the connection and stops the embedded server, flushing the
 // file store.
 func (s *Store) Close() error {
-	if s.nc != nil {
-		s.nc.Drain()
-		deadline := time.Now().Add(5 * time.Second)
-		for !s.nc.IsClosed() && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
+	for _, nc := range []*nats.Conn{s.ncc, s.nc} {
+		if nc == nil {
+			continue
 		}
-		s.nc.Close()
+		closed := make(chan struct{})
+		nc.SetClosedHandler(func(*nats.Conn) { close(closed) })
+		if nc.Drain() == nil {
+			select {
+			case <-closed:
+			case <-time.After(5 * time.Second):
+			}
+		}
+		nc.Close()
 	}
 	if s.ns != nil {
 		s.ns.Shutdown()
