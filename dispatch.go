@@ -113,7 +113,13 @@ func (s *Session) serve(handler Handler, h pdu.Header, p pdu.PDU) {
 	defer s.handlers.Done()
 	defer s.reqWG.Done()
 	defer s.inbound.Add(-1)
-	resp, status := s.callHandler(handler, &Request{Header: h, PDU: p, Session: s})
+	req := &Request{Header: h, PDU: p, Session: s, queued: new([]func())}
+	resp, status := s.callHandler(handler, req)
+	defer func() {
+		for _, f := range *req.queued {
+			f()
+		}
+	}()
 	rid := h.ID.Response()
 	if rid == 0 {
 		return // alert_notification: no response

@@ -43,6 +43,19 @@ type Request struct {
 	// Concat is the whole message when Reassembly joined PDU's set of
 	// segments (PDU is then the part that completed it).
 	Concat *coding.Message
+
+	queued *[]func() // run once the response is queued; shared by copies of the Request
+}
+
+// OnResponseQueued registers f to run once the response to this request is
+// queued on the session (before anything the session queues later, such as
+// a deliver_sm, is written). An SMSC uses it to hold a message's receipts
+// until the submitter has its message_id.
+// Requests built by hand (not by a session) ignore it.
+func (r *Request) OnResponseQueued(f func()) {
+	if r.queued != nil {
+		*r.queued = append(*r.queued, f)
+	}
 }
 
 // Middleware wraps a Handler (logging, metrics, throttling, reassembly).

@@ -262,6 +262,7 @@ func (s *Server) stateOf(m *store.Message, state pdu.MessageState, errCode uint1
 	if m.Group != "" {
 		st.ReceiptID = m.Group
 	}
+	st.Gate = m.Gate
 	if state.Final() {
 		st.Done = s.now()
 	}
@@ -341,6 +342,18 @@ func (s *Server) deliverReceiptOne(rs *receiverSet, r *store.Receipt) {
 	if r.Attempt > 1 || r.Seq <= s.stHorizon.Load() {
 		if done, err := s.st.ReceiptDelivered(ctx, marker); err == nil && done {
 			r.Ack()
+			return
+		}
+	}
+	// Not before the submitter has the message_id, and one receipt of a
+	// message at a time (an intermediate notification never after the
+	// final receipt).
+	s.waitGate(ctx, st.Gate)
+	unlock := s.lockReceipts(st.ID)
+	defer unlock()
+	if !st.State.Final() {
+		if cur, err := s.st.State(ctx, st.Owner, st.ID); err == nil && cur.State.Final() {
+			r.Ack() // the final state is known: the intermediate is moot
 			return
 		}
 	}

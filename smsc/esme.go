@@ -98,7 +98,9 @@ func (h *esmeHandler) ServeSMPP(ctx context.Context, r *smpp.Request) (pdu.PDU, 
 		if err := h.throttle(); err != nil {
 			return nil, err
 		}
-		id, err := s.submitSM(ctx, owner, p, r.Session.PeerVersion())
+		gate, release := s.openGate()
+		r.OnResponseQueued(release)
+		id, err := s.submitSMGated(ctx, owner, p, gate)
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +109,9 @@ func (h *esmeHandler) ServeSMPP(ctx context.Context, r *smpp.Request) (pdu.PDU, 
 		if err := h.throttle(); err != nil {
 			return nil, err
 		}
-		id, err := s.submitData(ctx, owner, p)
+		gate, release := s.openGate()
+		r.OnResponseQueued(release)
+		id, err := s.submitData(ctx, owner, p, gate)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +120,9 @@ func (h *esmeHandler) ServeSMPP(ctx context.Context, r *smpp.Request) (pdu.PDU, 
 		if err := h.throttle(); err != nil {
 			return nil, err
 		}
-		return s.submitMulti(ctx, owner, p)
+		gate, release := s.openGate()
+		r.OnResponseQueued(release)
+		return s.submitMulti(ctx, owner, p, gate)
 	case *pdu.QuerySM:
 		st, err := s.Query(ctx, owner, p.MessageID)
 		if err != nil {
@@ -180,6 +186,12 @@ func (s *Server) validity(sched, valid string) (schedule, expires time.Time, err
 }
 
 func (s *Server) submitSM(ctx context.Context, owner string, p *pdu.SubmitSM, peerVersion uint8) (string, error) {
+	return s.submitSMGated(ctx, owner, p, "")
+}
+
+// submitSMGated stores a submit_sm whose receipts wait for gate (see
+// gates.go).
+func (s *Server) submitSMGated(ctx context.Context, owner string, p *pdu.SubmitSM, gate string) (string, error) {
 	if p.DestinationAddr == "" {
 		return "", pdu.StatusInvDstAddr
 	}
@@ -202,7 +214,7 @@ func (s *Server) submitSM(ctx context.Context, owner string, p *pdu.SubmitSM, pe
 	}
 	id, err := s.enqueue(ctx, &store.Message{
 		Owner: owner, Target: s.router.Load().route(p.DestinationAddr), PDU: frame,
-		Submitted: s.now(), Schedule: sched, Expires: exp, Receipt: p.RegisteredDelivery, Node: s.cfg.Node,
+		Submitted: s.now(), Schedule: sched, Expires: exp, Receipt: p.RegisteredDelivery, Node: s.cfg.Node, Gate: gate,
 	})
 	if err == nil && s.watching() {
 		s.emit(Event{Type: "submitted", Account: owner, ID: id, From: p.SourceAddr, To: p.DestinationAddr,
@@ -211,7 +223,7 @@ func (s *Server) submitSM(ctx context.Context, owner string, p *pdu.SubmitSM, pe
 	return id, err
 }
 
-func (s *Server) submitData(ctx context.Context, owner string, p *pdu.DataSM) (string, error) {
+func (s *Server) submitData(ctx context.Context, owner string, p *pdu.DataSM, gate string) (string, error) {
 	if p.DestinationAddr == "" {
 		return "", pdu.StatusInvDstAddr
 	}
@@ -222,7 +234,7 @@ func (s *Server) submitData(ctx context.Context, owner string, p *pdu.DataSM) (s
 	}
 	return s.enqueue(ctx, &store.Message{
 		Owner: owner, Target: s.router.Load().route(p.DestinationAddr), PDU: frame,
-		Submitted: s.now(), Expires: exp, Receipt: p.RegisteredDelivery, Node: s.cfg.Node,
+		Submitted: s.now(), Expires: exp, Receipt: p.RegisteredDelivery, Node: s.cfg.Node, Gate: gate,
 	})
 }
 
@@ -243,7 +255,7 @@ func (s *Server) enqueue(ctx context.Context, m *store.Message) (string, error) 
 	return id, nil
 }
 
-func (s *Server) submitMulti(ctx context.Context, owner string, p *pdu.SubmitMulti) (pdu.PDU, error) {
+func (s *Server) submitMulti(ctx context.Context, owner string, p *pdu.SubmitMulti, gate string) (pdu.PDU, error) {
 	if len(p.DestAddresses) == 0 {
 		return nil, pdu.StatusInvNumDests
 	}
@@ -290,7 +302,7 @@ func (s *Server) submitMulti(ctx context.Context, owner string, p *pdu.SubmitMul
 			continue
 		}
 		id, err := s.enqueue(ctx, &store.Message{
-			Owner: owner, Target: s.router.Load().route(d.addr), PDU: frame, Group: group,
+			Owner: owner, Target: s.router.Load().route(d.addr), PDU: frame, Group: group, Gate: gate,
 			Submitted: s.now(), Schedule: sched, Expires: exp, Receipt: p.RegisteredDelivery, Node: s.cfg.Node,
 		})
 		if err != nil {

@@ -55,6 +55,8 @@ type Server struct {
 	// Records at or below these sequences were possibly handed out before a
 	// crash: their deliveries are checked against the stored outcome.
 	mtHorizon, stHorizon atomic.Uint64
+	gates                gates
+	rlocks               receiptLocks
 }
 
 type counters struct {

@@ -100,6 +100,7 @@ func encodeMessage(m *Message) []byte {
 	w.u(uint64(m.Receipt))
 	w.str(m.Node)
 	w.str(m.Group)
+	w.str(m.Gate)
 	return w
 }
 
@@ -121,6 +122,7 @@ func decodeMessage(b []byte, m *Message) error {
 	m.Receipt = uint8(r.uvarint())
 	m.Node = r.str()
 	m.Group = r.str()
+	m.Gate = r.str()
 	if r.err {
 		return errRecord
 	}
@@ -164,6 +166,7 @@ func encodeState(st *State) []byte {
 		w.u(0)
 	}
 	w.u(uint64(st.Version))
+	w.str(st.Gate)
 	return w
 }
 
@@ -192,6 +195,7 @@ func decodeState(b []byte, st *State) error {
 		st.UserRef = &u
 	}
 	st.Version = uint8(r.uvarint())
+	st.Gate = r.str()
 	if r.err {
 		return errRecord
 	}

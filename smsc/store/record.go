@@ -24,6 +24,9 @@ type Message struct {
 	Receipt   uint8     `json:"receipt,omitempty"` // registered_delivery of the submission
 	Node      string    `json:"node,omitempty"`    // node that accepted it
 	Group     string    `json:"group,omitempty"`   // submit_multi: the id given to the submitter
+	// Gate names the submitter\'s pending response on the accepting node:
+	// receipts wait until it is queued (see smsc gates).
+	Gate string `json:"gate,omitempty"`
 }
 
 // ReceiptID is the id a receipt for m carries: the submit_multi id for the
@@ -56,7 +59,9 @@ type State struct {
 	// UserRef is the submission's user_message_reference, echoed in the
 	// receipt (tlvs.md §2: "in receipts it carries the original's").
 	UserRef *uint16 `json:"umr,omitempty"`
-	Version uint8   `json:"version,omitempty"`
+	// Gate is the message\'s Gate.
+	Gate    string `json:"gate,omitempty"`
+	Version uint8  `json:"version,omitempty"`
 }
 
 func marshal(v any) []byte {
