@@ -153,10 +153,7 @@ func (srv *Server) Serve(l net.Listener) error {
 			c.Close()
 			continue
 		}
-		go func() {
-			defer srv.wg.Done()
-			srv.run(s)
-		}()
+		go srv.run(s)
 	}
 }
 
@@ -168,10 +165,11 @@ func (srv *Server) ServeConn(ctx context.Context, c net.Conn) error {
 		c.Close()
 		return err
 	}
-	defer srv.wg.Done()
 	stop := context.AfterFunc(ctx, func() { s.closeWith(ctx.Err()) })
 	defer stop()
 	srv.run(s)
+	<-s.done
+	s.handlers.Wait()
 	return s.Err()
 }
 
@@ -220,8 +218,18 @@ func (srv *Server) logger() interface {
 	return srv.SessionConfig.withDefaults().Logger
 }
 
-// run starts a session, arms its session_init timer and waits for it to end.
+// run starts a session and arms its session_init timer; it returns at once.
+// When the session ends (and its handlers returned) it is forgotten and its
+// count in srv.wg released — no goroutine waits for that, which keeps idle
+// sessions small.
 func (srv *Server) run(s *Session) {
+	s.onFinish = func() {
+		srv.forget(s)
+		go func() {
+			s.handlers.Wait()
+			srv.wg.Done()
+		}()
+	}
 	if tc, ok := s.conn.(*tls.Conn); ok {
 		hctx, cancel := context.WithTimeout(s.ctx, srv.bindTimeout(10*time.Second))
 		err := tc.HandshakeContext(hctx)
@@ -241,9 +249,6 @@ func (srv *Server) run(s *Session) {
 		})
 	}
 	srv.stateChanged(s, StateOpen)
-	<-s.done
-	s.handlers.Wait()
-	srv.forget(s)
 }
 
 // forget removes a session that has ended.
@@ -374,10 +379,7 @@ func (srv *Server) Outbind(ctx context.Context, addr string, ob *pdu.Outbind) (*
 	if ob.SystemID == "" {
 		ob.SystemID = srv.systemID()
 	}
-	go func() {
-		defer srv.wg.Done()
-		srv.run(s)
-	}()
+	go srv.run(s)
 	// OUTBOUND before outbind is queued: the ESME's bind may come back at
 	// once and must find the session in OUTBOUND, not be overwritten.
 	s.mu.Lock()

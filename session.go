@@ -43,6 +43,8 @@ type Session struct {
 	writeq chan frame
 	done   chan struct{} // closed when both loops exited and calls failed
 	srv    *Server       // SMSC side: the server that accepted or dialled it
+	// onFinish runs once the session has closed (set before start).
+	onFinish func()
 
 	seq         atomic.Uint32
 	ref         atomic.Uint32  // concatenation reference numbers
@@ -97,6 +99,12 @@ type SessionStats struct {
 	BoundAt   time.Time // zero until bound
 }
 
+// writeQueueMax bounds the frames queued for the write loop. Producers (our
+// requests, handlers' responses) wait for room; the write loop drains the
+// queue into one write, so a short queue costs no throughput and keeps an
+// idle session small.
+const writeQueueMax = 128
+
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
@@ -121,7 +129,7 @@ func newSession(conn net.Conn, role Role, cfg SessionConfig, srv *Server) *Sessi
 		ctx:        ctx,
 		cancel:     cancel,
 		window:     make(chan struct{}, cfg.Window),
-		writeq:     make(chan frame, cfg.Window+cfg.InboundWindow+16),
+		writeq:     make(chan frame, min(cfg.Window+cfg.InboundWindow+16, writeQueueMax)),
 		done:       make(chan struct{}),
 		writerDone: make(chan struct{}),
 		srv:        srv,
@@ -409,6 +417,9 @@ func (s *Session) finish() {
 		c.stopTimer()
 		c.Err = callErr
 		c.completeAndRelease(s.window)
+	}
+	if s.onFinish != nil {
+		s.onFinish() // before done: whoever sees Done sees the server updated
 	}
 	close(s.done)
 	report()

@@ -242,9 +242,10 @@ func newSimulator(o serveOptions, log *slog.Logger) *simulator {
 		sim.dlrq = make(chan dlrJob, 8192)
 	}
 	sim.srv = &smpp.Server{
-		Addr:     o.addr,
-		SystemID: o.systemID,
-		Binder:   sim,
+		Addr:      o.addr,
+		SystemID:  o.systemID,
+		Binder:    sim,
+		ConnState: sim.connState,
 		SessionConfig: smpp.SessionConfig{
 			Window:        o.window,
 			InboundWindow: max(1024, 4*o.window),
@@ -299,16 +300,20 @@ func (sim *simulator) Bind(ctx context.Context, s *smpp.Session, b *pdu.Bind) (s
 	sim.log.Info("bind", "system_id", b.SystemID, "mode", b.Mode.String(), "remote", s.RemoteAddr().String())
 	if b.Mode.CanReceive() {
 		sim.receivers.add(b.SystemID, s)
-		go func() {
-			<-s.Done()
-			sim.receivers.remove(b.SystemID, s)
-		}()
 	}
-	go func() {
-		<-s.Done()
-		sim.log.Debug("session closed", "system_id", b.SystemID, "remote", s.RemoteAddr().String(), "reason", fmt.Sprint(s.Err()))
-	}()
 	return sim, nil
+}
+
+// connState forgets closed sessions (no goroutine per session waits for
+// that, which keeps idle sessions small).
+func (sim *simulator) connState(s *smpp.Session, st smpp.State) {
+	if st != smpp.StateClosed {
+		return
+	}
+	if id := s.SystemID(); id != "" {
+		sim.receivers.remove(id, s)
+		sim.log.Debug("session closed", "system_id", id, "remote", s.RemoteAddr().String(), "reason", fmt.Sprint(s.Err()))
+	}
 }
 
 // ServeSMPP answers the requests of a bound ESME.
