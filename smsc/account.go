@@ -110,6 +110,7 @@ type lockout struct {
 type failures struct {
 	times       []time.Time
 	lockedUntil time.Time
+	pending     int // attempts being checked now
 }
 
 func newLockout(p LockoutPolicy, now func() time.Time) *lockout {
@@ -142,16 +143,57 @@ func (l *lockout) fail(key string) (delay time.Duration, nowLocked bool) {
 		}
 	}
 	f.times = append(kept, now)
+	// The delay grows with the failures counted, the one that engages the
+	// lock-out included.
+	delay = min(time.Duration(len(f.times))*time.Duration(l.policy.Delay), 3*time.Second)
 	if len(f.times) >= l.policy.MaxFailures {
 		f.lockedUntil = now.Add(time.Duration(l.policy.Duration))
 		f.times = f.times[:0]
 		nowLocked = true
 	}
-	delay = min(time.Duration(len(f.times))*time.Duration(l.policy.Delay), 3*time.Second)
 	if len(l.keys) > 100000 {
 		l.gcLocked(now)
 	}
 	return delay, nowLocked
+}
+
+// begin admits an attempt for key unless key is locked or the failures
+// counted plus the attempts being checked already reach the limit: so
+// concurrent guesses on many connections cannot outrun the lock-out. An
+// admitted attempt must be ended with end.
+func (l *lockout) begin(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	f := l.keys[key]
+	if f == nil {
+		f = &failures{}
+		l.keys[key] = f
+	}
+	if now.Before(f.lockedUntil) {
+		return false
+	}
+	cut := now.Add(-time.Duration(l.policy.Window))
+	n := 0
+	for _, t := range f.times {
+		if t.After(cut) {
+			n++
+		}
+	}
+	if n+f.pending >= l.policy.MaxFailures {
+		return false
+	}
+	f.pending++
+	return true
+}
+
+// end finishes an attempt admitted by begin.
+func (l *lockout) end(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if f := l.keys[key]; f != nil && f.pending > 0 {
+		f.pending--
+	}
 }
 
 // succeed forgets the key's failures.

@@ -143,7 +143,10 @@ func (s *Server) prepare(ctx context.Context, d *store.Delivery) pdu.PDU {
 		}
 	}
 	if now.After(m.Expires) {
-		s.finalize(ctx, m, pdu.StateExpired, 0)
+		if s.finalize(ctx, m, pdu.StateExpired, 0) != nil {
+			d.Retry(time.Second)
+			return nil
+		}
 		s.stats.expired.Add(1)
 		d.Ack()
 		return nil
@@ -211,14 +214,20 @@ func (s *Server) settle(ctx context.Context, d *store.Delivery, err error) {
 	var st pdu.Status
 	switch {
 	case err == nil:
+		if s.finalize(ctx, m, pdu.StateDelivered, 0) != nil {
+			d.Retry(time.Second) // outcome not stored: settle again later
+			return
+		}
 		s.stats.delivered.Add(1)
-		s.finalize(ctx, m, pdu.StateDelivered, 0)
 		d.Ack()
 		if s.watching() {
 			s.emit(Event{Type: "delivered", Account: m.Target, ID: m.ID, State: "DELIVERED"})
 		}
 	case errors.As(err, &st) && (st == pdu.StatusRxPAppn || st == pdu.StatusRxRAppn || !st.Temporary()):
-		s.finalize(ctx, m, pdu.StateUndeliverable, uint16(min(uint32(st), 0xFFFF)))
+		if s.finalize(ctx, m, pdu.StateUndeliverable, uint16(min(uint32(st), 0xFFFF))) != nil {
+			d.Retry(time.Second)
+			return
+		}
 		d.Ack()
 		s.emit(Event{Type: "failed", Account: m.Target, ID: m.ID, State: "UNDELIVERABLE", Text: st.String()})
 	default:
@@ -287,14 +296,34 @@ func (s *Server) stateOf(m *store.Message, state pdu.MessageState, errCode uint1
 // Messages without an owner (MO from the network) get a state record too,
 // so that a crash cannot make them be delivered twice; nobody gets their
 // receipt.
-func (s *Server) finalize(ctx context.Context, m *store.Message, state pdu.MessageState, errCode uint16) {
+//
+// When the store cannot be reached it retries with back-off for up to 45 s
+// (within the delivery's lease) and then returns the error: the caller must
+// not acknowledge the delivery, which then comes back and is settled again.
+func (s *Server) finalize(ctx context.Context, m *store.Message, state pdu.MessageState, errCode uint16) error {
 	st := s.stateOf(m, state, errCode)
 	// Only a delivery at the first attempt, without intermediate
 	// notifications, cannot have met another outcome already.
 	checkOther := state != pdu.StateDelivered || m.Receipt&pdu.RegIntermediate != 0
 	receipt := m.Owner != "" && wantsReceipt(m.Receipt, state)
-	if _, err := s.st.Finalize(ctx, st, receipt, checkOther); err != nil {
-		s.log.Error("smsc: cannot record final state", "id", st.ID, "err", err)
+	deadline := time.Now().Add(45 * time.Second)
+	delay := 50 * time.Millisecond
+	for {
+		_, err := s.st.Finalize(ctx, st, receipt, checkOther)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil || time.Now().Add(delay).After(deadline) {
+			s.log.Error("smsc: cannot record final state; the delivery will be settled again", "id", st.ID, "err", err)
+			return err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+		delay = min(2*delay, 2*time.Second)
 	}
 }
 

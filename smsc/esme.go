@@ -20,6 +20,9 @@ func (s *Server) bind(ctx context.Context, sess *smpp.Session, req *pdu.Bind) (s
 	ip := "ip:" + ipOf(sess.RemoteAddr())
 	idKey := "id:" + req.SystemID
 	log := s.log.With("system_id", req.SystemID, "remote", sess.RemoteAddr().String(), "mode", req.Mode.String())
+	// Attempts are admitted one failure-budget at a time (lockout.begin), so
+	// concurrent guesses on many connections cannot outrun the lock-out
+	// while each waits for the slow bcrypt check.
 	fail := func(st pdu.Status, why string, count bool) (smpp.Handler, error) {
 		s.stats.failedBinds.Add(1)
 		if count {
@@ -38,9 +41,14 @@ func (s *Server) bind(ctx context.Context, sess *smpp.Session, req *pdu.Bind) (s
 		log.Info("smsc: bind refused", "status", st.String(), "reason", why)
 		return nil, st
 	}
-	if s.lock.locked(ip) || s.lock.locked(idKey) {
+	if !s.lock.begin(ip) {
 		return fail(pdu.StatusBindFail, "locked out", false)
 	}
+	defer s.lock.end(ip)
+	if !s.lock.begin(idKey) {
+		return fail(pdu.StatusBindFail, "locked out", false)
+	}
+	defer s.lock.end(idKey)
 	acc := s.account(req.SystemID)
 	switch {
 	case acc == nil:
@@ -388,7 +396,9 @@ func (s *Server) Cancel(ctx context.Context, owner, id string) error {
 		return pdu.StatusCancelFail
 	}
 	s.onControl(&store.Control{ID: id, Owner: owner, Cancel: true})
-	s.finalize(ctx, info.Message, pdu.StateDeleted, 0)
+	if s.finalize(ctx, info.Message, pdu.StateDeleted, 0) != nil {
+		return pdu.StatusCancelFail
+	}
 	return nil
 }
 

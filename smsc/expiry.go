@@ -39,7 +39,9 @@ func (s *Server) expiryLoop() {
 					return true
 				}
 				if c := s.control(m.ID); c == nil || !c.Cancel {
-					s.finalize(ctx, m, pdu.StateExpired, 0)
+					if s.finalize(ctx, m, pdu.StateExpired, 0) != nil {
+						return ctx.Err() == nil // not recorded: the next sweep tries again
+					}
 					s.stats.expired.Add(1)
 				}
 				done[m.ID] = now

@@ -129,7 +129,10 @@ func (s *Server) networkDeliver(d *store.Delivery) {
 		if s.watching() {
 			s.emit(Event{Type: "phone", Account: m.Owner, ID: m.ID, From: from, To: dest, State: state.String(), Text: text})
 		}
-		s.finalize(context.Background(), m, state, errCode)
+		if s.finalize(s.ctx, m, state, errCode) != nil {
+			d.Retry(time.Second) // the same outcome is drawn again
+			return
+		}
 		d.Ack()
 	}
 	if delay <= 0 {
