@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 start=$(date +%s)
 
-# Debian packages: headless Chromium for the dashboard's browser test.
+# Debian packages: headless Chromium for the dashboard's browser test, and
+# Kannel (bearerbox + smsbox) as a real ESME against smscd.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v bearerbox >/dev/null 2>&1 || [ -x /usr/sbin/bearerbox ] || need+=(kannel)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== apt-get install ${need[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -33,6 +35,7 @@ echo "== interop (gosmpp v0.3.1, node-smpp 0.5.1)"
 bash interop/run.sh
 
 echo "== fuzz (bounded)"
+go test -run '^$' -fuzz '^FuzzSessionLoop$' -fuzztime "${FUZZTIME:-10s}" .
 for pkg in ./pdu ./coding ./dlr; do
   for target in $(go test -list 'Fuzz.*' "$pkg" | grep '^Fuzz' || true); do
     go test -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZTIME:-10s}" "$pkg"
