@@ -31,7 +31,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
-	"os"
 	"sort"
 	"strings"
 	"sync"
