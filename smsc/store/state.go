@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -47,7 +48,7 @@ func (s *Store) Finalize(ctx context.Context, st *State, receipt, checkOther boo
 			return false, nil
 		}
 	}
-	_, err := s.state.Create(ctx, key, encodeState(st))
+	err := s.kvCreate(ctx, key, encodeState(st))
 	if err == nil {
 		return true, nil
 	}
@@ -198,8 +199,43 @@ func (s *Store) ConsumeReceipts(ctx context.Context, owner string, o ConsumeOpti
 // MarkReceiptDelivered records that the owner's peer acknowledged the receipt
 // for id, so a redelivery after a crash is not sent again.
 func (s *Store) MarkReceiptDelivered(ctx context.Context, id string) error {
-	_, err := s.state.Put(ctx, "d."+id, []byte{1})
+	return s.kvPut(ctx, "d."+id, []byte{1}, false)
+}
+
+// kvCreate stores a new key of the state bucket (failing with
+// jetstream.ErrKeyExists when it exists): an asynchronous publish with the
+// expected-last-subject-sequence check, cheaper than a request per call.
+func (s *Store) kvCreate(ctx context.Context, key string, val []byte) error {
+	err := s.kvPut(ctx, key, val, true)
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
+		// The key exists — or was deleted (then Create may still succeed).
+		_, cerr := s.state.Create(ctx, key, val)
+		return cerr
+	}
 	return err
+}
+
+// kvPut publishes a value of the state bucket asynchronously and waits for
+// its storage acknowledgement.
+func (s *Store) kvPut(ctx context.Context, key string, val []byte, create bool) error {
+	m := nats.NewMsg("$KV." + s.kvState + "." + key)
+	m.Data = val
+	if create {
+		m.Header.Set(jetstream.ExpectedLastSubjSeqHeader, "0")
+	}
+	f, err := s.js.PublishMsgAsync(m)
+	if err != nil {
+		return err
+	}
+	select {
+	case <-f.Ok():
+		return nil
+	case err := <-f.Err():
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // ReceiptDelivered reports whether MarkReceiptDelivered was recorded for id.
