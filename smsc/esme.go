@@ -101,6 +101,11 @@ type esmeHandler struct {
 func (h *esmeHandler) ServeSMPP(ctx context.Context, r *smpp.Request) (pdu.PDU, error) {
 	s := h.s
 	owner := h.acc.cfg.SystemID
+	switch r.PDU.(type) {
+	case *pdu.SubmitSM, *pdu.DataSM, *pdu.SubmitMulti:
+		start := time.Now()
+		defer func() { s.submitLat.observe(time.Since(start)) }()
+	}
 	switch p := r.PDU.(type) {
 	case *pdu.SubmitSM:
 		if err := h.throttle(); err != nil {

@@ -57,6 +57,8 @@ type Server struct {
 	mtHorizon, stHorizon atomic.Uint64
 	gates                gates
 	rlocks               receiptLocks
+	pdus                 pduCounters
+	submitLat            histogram
 }
 
 type counters struct {
@@ -186,6 +188,7 @@ func (s *Server) Start(ctx context.Context) error {
 			InboundWindow:       1024,
 			EnquireLinkInterval: time.Duration(s.cfg.EnquireLink),
 			Logger:              s.log,
+			Trace:               s.trace(),
 		},
 	}
 	l, err := net.Listen("tcp", s.cfg.SMPPAddr)

@@ -99,6 +99,13 @@ type Observer interface {
 	SMPPAddr() net.Addr
 }
 
+// SubmitLatency is optionally implemented by the Backend to export the
+// latency histogram of SMPP submits (count, sum in seconds, cumulative
+// count per upper bound in seconds, +Inf included).
+type SubmitLatency interface {
+	SubmitLatency() (count uint64, sum float64, buckets map[float64]uint64)
+}
+
 // PDUCounter is optionally implemented by the Backend to export SMPP PDU
 // counters by direction ("in"/"out"), command name and status name; /metrics
 // then carries smsc_pdus_total{direction,command,status}.

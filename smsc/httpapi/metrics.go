@@ -96,6 +96,7 @@ var (
 	descWHDelivered = prometheus.NewDesc("smsc_webhook_delivered_total", "Webhook POSTs acknowledged with a 2xx.", nil, nil)
 	descWHFailures  = prometheus.NewDesc("smsc_webhook_failures_total", "Webhook POSTs that failed (non-2xx, timeout, connection error) and will be retried.", nil, nil)
 	descPDUs        = prometheus.NewDesc("smsc_pdus_total", "SMPP PDUs by direction, command and status.", []string{"direction", "command", "status"}, nil)
+	descSMPPSubmit  = prometheus.NewDesc("smsc_smpp_submit_seconds", "Time from reading an SMPP submit (submit_sm, data_sm, submit_multi) to its answer being decided (stored or refused).", nil, nil)
 	descScrapeErr   = prometheus.NewDesc("smsc_scrape_errors", "Errors reading SMSC state during this scrape (e.g. queue depths when the store is unreachable).", nil, nil)
 )
 
@@ -104,7 +105,7 @@ type collector struct{ a *api }
 
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descBinds, descFailedBinds, descSubmitted, descDelivered, descReceipts, descRetries,
-		descExpired, descSessions, descSessionPDUs, descQueue, descWHAttempts, descWHDelivered, descWHFailures, descPDUs, descScrapeErr} {
+		descExpired, descSessions, descSessionPDUs, descQueue, descWHAttempts, descWHDelivered, descWHFailures, descPDUs, descSMPPSubmit, descScrapeErr} {
 		ch <- d
 	}
 }
@@ -145,6 +146,10 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		pc.PDUCounts(func(direction, command, status string, n uint64) {
 			counter(descPDUs, n, direction, command, status)
 		})
+	}
+	if sl, ok := b.(SubmitLatency); ok {
+		n, sum, buckets := sl.SubmitLatency()
+		ch <- prometheus.MustNewConstHistogram(descSMPPSubmit, n, sum, buckets)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
