@@ -84,7 +84,7 @@ func (s *Session) handleRequest(h pdu.Header, p pdu.PDU) {
 	}
 	s.handlers.Add(1)
 	s.reqWG.Add(1)
-	go s.serve(handler, h, p)
+	s.dispatch(work{handler, h, p})
 }
 
 // notPermitted answers a request that the state table forbids
@@ -106,6 +106,37 @@ func (s *Session) notPermitted(h pdu.Header, st State) {
 
 func isBind(id pdu.CommandID) bool {
 	return id == pdu.CmdBindTransmitter || id == pdu.CmdBindReceiver || id == pdu.CmdBindTransceiver
+}
+
+// work is one request for a worker.
+type work struct {
+	handler Handler
+	h       pdu.Header
+	p       pdu.PDU
+}
+
+// dispatch hands a request to an idle worker of the session, or starts a
+// new worker (at most InboundWindow run at once, bounded by the caller).
+// Workers are kept while the session lives: their stacks are already grown,
+// which a goroutine per request would pay for on every PDU; a session that
+// never serves a request has none.
+func (s *Session) dispatch(w work) {
+	select {
+	case s.workq <- w:
+	default:
+		go s.worker(w)
+	}
+}
+
+func (s *Session) worker(w work) {
+	for {
+		s.serve(w.handler, w.h, w.p)
+		select {
+		case w = <-s.workq:
+		case <-s.ctx.Done():
+			return
+		}
+	}
 }
 
 // serve runs a handler for one request and sends its response.

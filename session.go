@@ -41,6 +41,7 @@ type Session struct {
 	cancel context.CancelFunc
 	window chan struct{} // outbound window semaphore
 	writeq chan frame
+	workq  chan work     // idle workers wait here (unbuffered)
 	done   chan struct{} // closed when both loops exited and calls failed
 	srv    *Server       // SMSC side: the server that accepted or dialled it
 	// onFinish runs once the session has closed (set before start).
@@ -130,6 +131,7 @@ func newSession(conn net.Conn, role Role, cfg SessionConfig, srv *Server) *Sessi
 		cancel:     cancel,
 		window:     make(chan struct{}, cfg.Window),
 		writeq:     make(chan frame, min(cfg.Window+cfg.InboundWindow+16, writeQueueMax)),
+		workq:      make(chan work),
 		done:       make(chan struct{}),
 		writerDone: make(chan struct{}),
 		srv:        srv,
