@@ -1,6 +1,7 @@
 package smsc
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -110,7 +111,8 @@ type lockout struct {
 type failures struct {
 	times       []time.Time
 	lockedUntil time.Time
-	pending     int // attempts being checked now
+	pending     int           // attempts being checked now
+	wake        chan struct{} // closed when pending falls
 }
 
 func newLockout(p LockoutPolicy, now func() time.Time) *lockout {
@@ -157,42 +159,62 @@ func (l *lockout) fail(key string) (delay time.Duration, nowLocked bool) {
 	return delay, nowLocked
 }
 
-// begin admits an attempt for key unless key is locked or the failures
-// counted plus the attempts being checked already reach the limit: so
-// concurrent guesses on many connections cannot outrun the lock-out. An
-// admitted attempt must be ended with end.
-func (l *lockout) begin(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	f := l.keys[key]
-	if f == nil {
-		f = &failures{}
-		l.keys[key] = f
-	}
-	if now.Before(f.lockedUntil) {
-		return false
-	}
-	cut := now.Add(-time.Duration(l.policy.Window))
-	n := 0
-	for _, t := range f.times {
-		if t.After(cut) {
-			n++
+// begin admits an attempt for key once the failures counted plus the
+// attempts being checked are below the limit, waiting (until ctx ends) while
+// they are not; it refuses when key is locked out. So concurrent guesses on
+// many connections are checked a few at a time and cannot outrun the
+// lock-out, while legitimate bursts of binds merely queue. An admitted
+// attempt must be ended with end.
+func (l *lockout) begin(ctx context.Context, key string) bool {
+	for {
+		l.mu.Lock()
+		now := l.now()
+		f := l.keys[key]
+		if f == nil {
+			f = &failures{}
+			l.keys[key] = f
+		}
+		if now.Before(f.lockedUntil) {
+			l.mu.Unlock()
+			return false
+		}
+		cut := now.Add(-time.Duration(l.policy.Window))
+		n := 0
+		for _, t := range f.times {
+			if t.After(cut) {
+				n++
+			}
+		}
+		if n+f.pending < l.policy.MaxFailures {
+			f.pending++
+			l.mu.Unlock()
+			return true
+		}
+		if f.wake == nil {
+			f.wake = make(chan struct{})
+		}
+		wake := f.wake
+		l.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return false
 		}
 	}
-	if n+f.pending >= l.policy.MaxFailures {
-		return false
-	}
-	f.pending++
-	return true
 }
 
 // end finishes an attempt admitted by begin.
 func (l *lockout) end(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if f := l.keys[key]; f != nil && f.pending > 0 {
-		f.pending--
+	if f := l.keys[key]; f != nil {
+		if f.pending > 0 {
+			f.pending--
+		}
+		if f.wake != nil {
+			close(f.wake)
+			f.wake = nil
+		}
 	}
 }
 
@@ -201,14 +223,21 @@ func (l *lockout) succeed(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if f := l.keys[key]; f != nil && !l.now().Before(f.lockedUntil) {
-		delete(l.keys, key)
+		f.times = f.times[:0]
+		if f.wake != nil { // waiters may go now
+			close(f.wake)
+			f.wake = nil
+		}
+		if f.pending == 0 {
+			delete(l.keys, key)
+		}
 	}
 }
 
 func (l *lockout) gcLocked(now time.Time) {
 	cut := now.Add(-time.Duration(l.policy.Window))
 	for k, f := range l.keys {
-		if now.After(f.lockedUntil) && (len(f.times) == 0 || f.times[len(f.times)-1].Before(cut)) {
+		if f.pending == 0 && now.After(f.lockedUntil) && (len(f.times) == 0 || f.times[len(f.times)-1].Before(cut)) {
 			delete(l.keys, k)
 		}
 	}

@@ -41,11 +41,11 @@ func (s *Server) bind(ctx context.Context, sess *smpp.Session, req *pdu.Bind) (s
 		log.Info("smsc: bind refused", "status", st.String(), "reason", why)
 		return nil, st
 	}
-	if !s.lock.begin(ip) {
+	if !s.lock.begin(ctx, ip) {
 		return fail(pdu.StatusBindFail, "locked out", false)
 	}
 	defer s.lock.end(ip)
-	if !s.lock.begin(idKey) {
+	if !s.lock.begin(ctx, idKey) {
 		return fail(pdu.StatusBindFail, "locked out", false)
 	}
 	defer s.lock.end(idKey)
