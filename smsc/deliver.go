@@ -381,8 +381,11 @@ func (s *Server) deliverReceiptOne(rs *receiverSet, r *store.Receipt) {
 	unlock := s.lockReceipts(st.ID)
 	defer unlock()
 	if !st.State.Final() {
-		if cur, err := s.st.State(ctx, st.Owner, st.ID); err == nil && cur.State.Final() {
-			r.Ack() // the final state is known: the intermediate is moot
+		if cur, err := s.st.State(ctx, st.Owner, st.ID); err == nil && cur.State.Final() && wantsReceipt(st.Receipt, cur.State) {
+			// The final receipt is (or was) on its way: an intermediate
+			// notification after it would confuse the ESME. Without a
+			// final receipt requested, the intermediate is all it gets.
+			r.Ack()
 			return
 		}
 	}
