@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -71,10 +72,12 @@ func runListen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		ef       esmeFlags
 		count    int
 		reassTTL time.Duration
+		quiet    bool
 	)
 	ef.register(fs, "rx", "stop after `D` (with --count: fail if fewer messages arrived; 0: no limit)", 0)
 	fs.IntVar(&count, "count", 0, "exit after `N` messages (0: no limit)")
 	fs.DurationVar(&reassTTL, "reassembly-timeout", time.Minute, "print a concatenated message as incomplete when its parts stop arriving for `D`")
+	fs.BoolVar(&quiet, "quiet", false, "acknowledge and count messages without decoding or printing them (a receiver for benchmarks); prints the count at the end")
 	if ok, code := c.parse(fs, args, listenSynopsis); !ok {
 		return code
 	}
@@ -92,6 +95,10 @@ func runListen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 
 	l := newListener(stdout, count, reassTTL)
+	l.quiet = quiet
+	if quiet {
+		defer func() { fmt.Fprintf(stdout, "listen: %d messages\n", l.printedCount()) }()
+	}
 	var deadline <-chan time.Time
 	if ef.timeout > 0 {
 		t := time.NewTimer(ef.timeout)
@@ -159,6 +166,8 @@ type listener struct {
 	reasm *coding.Reassembler
 	skew  atomic.Int64 // added to the reassembler's clock by flush
 
+	quiet bool // count without decoding or printing
+
 	mu      sync.Mutex // serialises output and guards printed
 	printed int
 	done    chan struct{} // closed after the count-th line
@@ -181,6 +190,9 @@ func (l *listener) printedCount() int {
 
 // ServeSMPP prints deliver_sm and data_sm and acknowledges them.
 func (l *listener) ServeSMPP(ctx context.Context, r *smpp.Request) (pdu.PDU, error) {
+	if l.quiet {
+		return nil, l.tally()
+	}
 	var m messageJSON
 	var part coding.Part
 	var partErr error
@@ -258,6 +270,20 @@ func (l *listener) emit(m *messageJSON) error {
 		return pdu.StatusRxTAppn
 	}
 	l.out.Write(append(b, '\n'))
+	l.printed++
+	if l.count > 0 && l.printed == l.count {
+		close(l.done)
+	}
+	return nil
+}
+
+// tally counts a message in --quiet mode (refusing those beyond --count).
+func (l *listener) tally() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.count > 0 && l.printed >= l.count {
+		return pdu.StatusRxTAppn
+	}
 	l.printed++
 	if l.count > 0 && l.printed == l.count {
 		close(l.done)

@@ -346,3 +346,12 @@ func TestListenServerGone(t *testing.T) {
 	r := <-res
 	wantOneLineError(t, r, 1, `^smpp listen: session closed by the SMSC: unbound \(0 messages received\)$`)
 }
+
+// --quiet acknowledges and counts without printing each message.
+func TestListenQuiet(t *testing.T) {
+	addr := startServe(t, "--mo-every", "20ms")
+	r := runCmd(t, "listen", "--addr", addr, "--count", "3", "--quiet", "--timeout", "10s")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "listen: 3 messages" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
