@@ -61,8 +61,14 @@ func (s *Server) smppTime(field, v string) (string, error) {
 // SubmitText submits a text for owner through the same path as submit_sm and
 // returns the message id of each part.
 func (s *Server) SubmitText(ctx context.Context, owner string, r TextRequest) ([]string, error) {
-	if s.account(owner) == nil {
+	acc := s.account(owner)
+	if acc == nil {
 		return nil, &FieldError{"account", "unknown account"}
+	}
+	// The account's throughput limit applies to HTTP submissions as to
+	// SMPP ones (one token per request).
+	if acc.limiter != nil && !acc.limiter.Allow() {
+		return nil, pdu.StatusThrottled
 	}
 	switch {
 	case r.To == "":
