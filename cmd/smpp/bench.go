@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/bits"
 	"os"
 	"runtime/debug"
 	"sort"
@@ -34,6 +33,7 @@ import (
 	smpp "github.com/smppstack/smpp"
 	"github.com/smppstack/smpp/coding"
 	"github.com/smppstack/smpp/dlr"
+	"github.com/smppstack/smpp/internal/latency"
 	"github.com/smppstack/smpp/pdu"
 )
 
@@ -257,7 +257,7 @@ func (r benchResult) rate() int64 {
 // drainer records completions; each goroutine that drains owns one.
 type drainer struct {
 	b    *bench
-	hist histogram
+	hist latency.Histogram
 	got  int64 // completions recorded
 }
 
@@ -268,7 +268,7 @@ func (d *drainer) record(c *smpp.Call) {
 		d.b.fail(c.Err)
 		return
 	}
-	d.hist.add(time.Since(c.Sent))
+	d.hist.Add(time.Since(c.Sent))
 	d.b.ok.Add(1)
 }
 
@@ -338,11 +338,11 @@ func (b *bench) run(ctx context.Context, sessions []*smpp.Session, req *pdu.Subm
 		res.failed = res.sent - res.ok
 	}
 	res.elapsed = end.Sub(start)
-	var h histogram
+	var h latency.Histogram
 	for _, d := range drainers {
-		h.merge(&d.hist)
+		h.Merge(&d.hist)
 	}
-	res.p50, res.p99 = h.quantile(0.50), h.quantile(0.99)
+	res.p50, res.p99 = h.Quantile(0.50), h.Quantile(0.99)
 	b.mu.Lock()
 	reasons := make([]string, 0, len(b.failures))
 	for r, n := range b.failures {
@@ -506,78 +506,4 @@ func startProgress(stdout io.Writer, b *bench) func() {
 		}
 	}()
 	return func() { close(stop); wg.Wait() }
-}
-
-// histogram is a log-linear latency histogram in microseconds: exact below
-// 1024µs, then 512 buckets per power of two (relative error < 0.2%).
-type histogram struct {
-	counts []uint64
-	total  uint64
-}
-
-const (
-	histLinear = 1024
-	histSub    = 512
-	histShifts = 40
-)
-
-func (h *histogram) add(d time.Duration) {
-	if h.counts == nil {
-		h.counts = make([]uint64, histLinear+histShifts*histSub)
-	}
-	us := uint64(max(d, 0) / time.Microsecond)
-	h.counts[histIndex(us)]++
-	h.total++
-}
-
-func histIndex(us uint64) int {
-	if us < histLinear {
-		return int(us)
-	}
-	shift := bits.Len64(us) - 10 // us>>shift is in [512, 1023]
-	if shift > histShifts {
-		return histLinear + histShifts*histSub - 1
-	}
-	return histLinear + (shift-1)*histSub + int(us>>shift) - histSub
-}
-
-// histValue returns the middle of bucket i in microseconds.
-func histValue(i int) float64 {
-	if i < histLinear {
-		return float64(i)
-	}
-	shift := (i-histLinear)/histSub + 1
-	m := uint64((i-histLinear)%histSub + histSub)
-	lo, hi := m<<shift, (m+1)<<shift
-	return float64(lo+hi-1) / 2
-}
-
-func (h *histogram) merge(o *histogram) {
-	if o.total == 0 {
-		return
-	}
-	if h.counts == nil {
-		h.counts = make([]uint64, len(o.counts))
-	}
-	for i, c := range o.counts {
-		h.counts[i] += c
-	}
-	h.total += o.total
-}
-
-// quantile returns the q-quantile in milliseconds (0 when empty).
-func (h *histogram) quantile(q float64) float64 {
-	if h.total == 0 {
-		return 0
-	}
-	rank := uint64(math.Ceil(q * float64(h.total)))
-	rank = max(rank, 1)
-	var seen uint64
-	for i, c := range h.counts {
-		seen += c
-		if seen >= rank {
-			return histValue(i) / 1000
-		}
-	}
-	return histValue(len(h.counts)-1) / 1000
 }

@@ -33,6 +33,7 @@ import (
 
 	smpp "github.com/smppstack/smpp"
 	"github.com/smppstack/smpp/dlr"
+	"github.com/smppstack/smpp/internal/latency"
 	"github.com/smppstack/smpp/pdu"
 )
 
@@ -72,8 +73,8 @@ type soakStats struct {
 	moWant                         atomic.Int64
 
 	mu          sync.Mutex
-	hist        histogram // of the current interval
-	total       histogram
+	hist        latency.Histogram // of the current interval
+	total       latency.Histogram
 	wantReceipt map[string]bool // message ids that asked for a receipt
 	gotReceipt  map[string]bool // receipted message ids
 	firstErr    string
@@ -91,8 +92,8 @@ func (st *soakStats) record(c *smpp.Call, kind soakKind) {
 		return
 	}
 	st.ok.Add(1)
-	st.hist.add(lat)
-	st.total.add(lat)
+	st.hist.Add(lat)
+	st.total.Add(lat)
 	switch kind {
 	case soakReceipt:
 		if r, ok := c.Resp.(*pdu.SubmitSMResp); ok {
@@ -309,8 +310,8 @@ func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	report := func(now time.Time) {
 		sent, ok, failed, receipts, mo := st.sent.Load(), st.ok.Load(), st.failed.Load(), st.receipts.Load(), st.mo.Load()
 		st.mu.Lock()
-		p50, p99 := st.hist.quantile(0.50), st.hist.quantile(0.99)
-		st.hist = histogram{}
+		p50, p99 := st.hist.Quantile(0.50), st.hist.Quantile(0.99)
+		st.hist = latency.Histogram{}
 		st.mu.Unlock()
 		secs := now.Sub(lastAt).Seconds()
 		rss, _ := readRSS(pid)
@@ -358,7 +359,7 @@ loop:
 		mo += "/" + fmt.Sprint(st.moWant.Load())
 	}
 	st.mu.Lock()
-	p50, p99 := st.total.quantile(0.50), st.total.quantile(0.99)
+	p50, p99 := st.total.Quantile(0.50), st.total.Quantile(0.99)
 	firstErr := st.firstErr
 	st.mu.Unlock()
 	ok, failed := st.ok.Load(), st.failed.Load()

@@ -50,6 +50,7 @@ import (
 	"github.com/linxGnu/gosmpp/pdu"
 
 	"github.com/smppstack/smpp/bench/internal/loadstat"
+	"github.com/smppstack/smpp/internal/latency"
 )
 
 // ringSize bounds the sequence numbers whose send time is remembered: far
@@ -216,7 +217,7 @@ type run struct {
 	done             chan struct{}
 	doneOnce         sync.Once
 	mu               sync.Mutex
-	hist             loadstat.Histogram
+	hist             latency.Histogram
 }
 
 // response handles a PDU from the SMSC: submit_sm_resp or generic_nack
