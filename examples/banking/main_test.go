@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smppstack/smpp/internal/testout"
 	"github.com/smppstack/smpp/pdu"
 	"github.com/smppstack/smpp/smsc/smsctest"
 )
@@ -30,7 +30,7 @@ func TestBankingIdempotent(t *testing.T) {
 	ledger := filepath.Join(t.TempDir(), "ledger.txt")
 	requests, feed := io.Pipe()
 	defer feed.Close()
-	out := &syncBuffer{}
+	out := &testout.Buffer{}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
@@ -71,7 +71,7 @@ func TestBankingIdempotent(t *testing.T) {
 	// The code SMS is submitted, its response lost, and resent: the handset
 	// gets it twice, with the same code; there is one transaction.
 	request("T1001 +447700900001 250.00 EUR ACME Energy")
-	out.waitFor(t, ctx, "T1001: code sent to "+phone)
+	out.WaitFor(t, ctx, "T1001: code sent to "+phone)
 	texts := inbox(2)
 	if texts[0] != texts[1] {
 		t.Fatalf("the two code SMS differ:\n%q\n%q", texts[0], texts[1])
@@ -86,27 +86,27 @@ func TestBankingIdempotent(t *testing.T) {
 
 	// The upstream system retries its request: same transaction, no new code.
 	request("T1001 +447700900001 250.00 EUR ACME Energy")
-	out.waitFor(t, ctx, "T1001: duplicate request, transaction already pending: nothing sent")
+	out.WaitFor(t, ctx, "T1001: duplicate request, transaction already pending: nothing sent")
 
 	// The customer confirms; the confirmation then arrives a second time.
 	if _, err := srv.SendMO(ctx, phone, "4000", "yes "+code[1]); err != nil {
 		t.Fatal(err)
 	}
-	out.waitFor(t, ctx, "T1001: CONFIRMED by "+phone)
+	out.WaitFor(t, ctx, "T1001: CONFIRMED by "+phone)
 	if got := inbox(3)[2]; got != "Payment T1001 of 250.00 EUR to ACME Energy confirmed." {
 		t.Fatalf("reply %q", got)
 	}
 	if _, err := srv.SendMO(ctx, phone, "4000", "YES "+code[1]); err != nil {
 		t.Fatal(err)
 	}
-	out.waitFor(t, ctx, "T1001: duplicate confirmation from "+phone+": already executed, nothing done")
+	out.WaitFor(t, ctx, "T1001: duplicate confirmation from "+phone+": already executed, nothing done")
 	if got := inbox(4)[3]; got != "Payment T1001 was already confirmed." {
 		t.Fatalf("reply %q", got)
 	}
 
 	// A second payment: a wrong code, then declined.
 	request("T1002 447700900001 80.00 GBP Northern Water")
-	out.waitFor(t, ctx, "T1002: code sent to "+phone)
+	out.WaitFor(t, ctx, "T1002: code sent to "+phone)
 	texts = inbox(5)
 	code2 := regexp.MustCompile(`^Code (\d{6}) confirms 80.00 GBP`).FindStringSubmatch(texts[4])
 	if code2 == nil {
@@ -196,50 +196,4 @@ func lossyProxy(t *testing.T, target string, drop int32) string {
 		}
 	}()
 	return l.Addr().String()
-}
-
-// syncBuffer is the program's output, written by its goroutines and read by
-// the test, which can wait for a line to appear.
-type syncBuffer struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	changed chan struct{}
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.changed != nil {
-		close(b.changed)
-		b.changed = nil
-	}
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// waitFor waits until the output contains s.
-func (b *syncBuffer) waitFor(t *testing.T, ctx context.Context, s string) {
-	t.Helper()
-	for {
-		b.mu.Lock()
-		if strings.Contains(b.buf.String(), s) {
-			b.mu.Unlock()
-			return
-		}
-		if b.changed == nil {
-			b.changed = make(chan struct{})
-		}
-		ch := b.changed
-		b.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			t.Fatalf("output never contained %q:\n%s", s, b.String())
-		}
-	}
 }

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/smppstack/smpp/internal/testout"
 	"github.com/smppstack/smpp/smsc"
 	"github.com/smppstack/smpp/smsc/smsctest"
 )
@@ -40,13 +39,13 @@ func TestOutbindDrainsQueue(t *testing.T) {
 		t.Fatalf("queue depth %d, %v; want 20 waiting", n, err)
 	}
 
-	out := &syncBuffer{}
+	out := &testout.Buffer{}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
 		done <- run(runCtx, config{Listen: listen, SystemID: "fleet", Password: "fleet1", OutbindSystemID: "smscd", OutbindPassword: "ob1"}, out)
 	}()
-	out.waitFor(t, ctx, "[20] ")
+	out.WaitFor(t, ctx, "[20] ")
 	stop()
 	if err := <-done; err != nil {
 		t.Fatalf("run: %v", err)
@@ -95,13 +94,13 @@ func TestOutbindWrongPassword(t *testing.T) {
 	if _, err := srv.SendMO(ctx, "447700900001", "7000", "hello"); err != nil {
 		t.Fatal(err)
 	}
-	out := &syncBuffer{}
+	out := &testout.Buffer{}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
 		done <- run(runCtx, config{Listen: listen, SystemID: "fleet", Password: "fleet1", OutbindPassword: "ob1"}, out)
 	}()
-	out.waitFor(t, ctx, "outbind not accepted: smpp: outbind refused: wrong outbind password")
+	out.WaitFor(t, ctx, "outbind not accepted: smpp: outbind refused: wrong outbind password")
 	stop()
 	if err := <-done; err != nil {
 		t.Fatalf("run: %v", err)
@@ -121,50 +120,4 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-// syncBuffer is the program's output, written by its goroutines and read by
-// the test, which can wait for a line to appear.
-type syncBuffer struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	changed chan struct{}
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.changed != nil {
-		close(b.changed)
-		b.changed = nil
-	}
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// waitFor waits until the output contains s.
-func (b *syncBuffer) waitFor(t *testing.T, ctx context.Context, s string) {
-	t.Helper()
-	for {
-		b.mu.Lock()
-		if strings.Contains(b.buf.String(), s) {
-			b.mu.Unlock()
-			return
-		}
-		if b.changed == nil {
-			b.changed = make(chan struct{})
-		}
-		ch := b.changed
-		b.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			t.Fatalf("output never contained %q:\n%s", s, b.String())
-		}
-	}
 }

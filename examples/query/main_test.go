@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/smppstack/smpp/coding"
+	"github.com/smppstack/smpp/internal/testout"
 	"github.com/smppstack/smpp/pdu"
 	"github.com/smppstack/smpp/smsc"
 	"github.com/smppstack/smpp/smsc/smsctest"
@@ -31,7 +31,7 @@ func TestQueryService(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	out := &syncBuffer{}
+	out := &testout.Buffer{}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
@@ -92,7 +92,7 @@ func TestQueryService(t *testing.T) {
 	// The SMSC restarts (same data, same port): the service reconnects and
 	// answers the next query.
 	srv.stop()
-	out.waitFor(t, ctx, "reconnecting")
+	out.WaitFor(t, ctx, "reconnecting")
 	cfg.SMPPAddr = srv.Addr
 	srv2 := startSMSC(t, cfg, dir)
 	if _, err := srv2.SendMO(ctx, "447700900004", "5555", "RATE GBP CHF"); err != nil {
@@ -149,50 +149,4 @@ func startSMSC(t *testing.T, cfg smsc.Config, dir string) *testSMSC {
 	s := &testSMSC{Server: &smsctest.Server{Server: srv, Addr: srv.SMPPAddr().String()}}
 	t.Cleanup(s.stop)
 	return s
-}
-
-// syncBuffer is the program's output, written by its goroutines and read by
-// the test, which can wait for a line to appear.
-type syncBuffer struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	changed chan struct{}
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.changed != nil {
-		close(b.changed)
-		b.changed = nil
-	}
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// waitFor waits until the output contains s.
-func (b *syncBuffer) waitFor(t *testing.T, ctx context.Context, s string) {
-	t.Helper()
-	for {
-		b.mu.Lock()
-		if strings.Contains(b.buf.String(), s) {
-			b.mu.Unlock()
-			return
-		}
-		if b.changed == nil {
-			b.changed = make(chan struct{})
-		}
-		ch := b.changed
-		b.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			t.Fatalf("output never contained %q:\n%s", s, b.String())
-		}
-	}
 }

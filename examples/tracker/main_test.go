@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smppstack/smpp/internal/testout"
 	"github.com/smppstack/smpp/smsc/smsctest"
 )
 
@@ -54,7 +54,7 @@ func TestTrackerBurst(t *testing.T) {
 
 	dir := t.TempDir()
 	store := filepath.Join(dir, "reports.jsonl")
-	out := &syncBuffer{}
+	out := &testout.Buffer{}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
@@ -82,7 +82,7 @@ func TestTrackerBurst(t *testing.T) {
 	close(work)
 	wg.Wait()
 	injected := time.Since(start)
-	out.waitFor(t, ctx, "stored 1950 reports, 50 malformed\n")
+	out.WaitFor(t, ctx, "stored 1950 reports, 50 malformed\n")
 	t.Logf("2000 MO injected in %v, all stored after %v", injected.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	stop()
 	if err := <-done; err != nil {
@@ -172,50 +172,4 @@ func readLines(t *testing.T, path string) []string {
 		lines = append(lines, sc.Text())
 	}
 	return lines
-}
-
-// syncBuffer is the program's output, written by its goroutines and read by
-// the test, which can wait for a line to appear.
-type syncBuffer struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	changed chan struct{}
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.changed != nil {
-		close(b.changed)
-		b.changed = nil
-	}
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// waitFor waits until the output contains s.
-func (b *syncBuffer) waitFor(t *testing.T, ctx context.Context, s string) {
-	t.Helper()
-	for {
-		b.mu.Lock()
-		if strings.Contains(b.buf.String(), s) {
-			b.mu.Unlock()
-			return
-		}
-		if b.changed == nil {
-			b.changed = make(chan struct{})
-		}
-		ch := b.changed
-		b.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			t.Fatalf("output never contained %q:\n%s", s, b.String())
-		}
-	}
 }
