@@ -270,50 +270,12 @@ func (s *Store) PutControl(ctx context.Context, c *Control) error {
 // WatchControls calls fn for every control record, past and future, until
 // ctx ends. It returns once the existing records were replayed.
 func (s *Store) WatchControls(ctx context.Context, fn func(*Control)) error {
-	w, err := s.ctrl.WatchAll(ctx)
-	if err != nil {
-		return fmt.Errorf("store: watch controls: %w", err)
-	}
-	ready := make(chan struct{})
-	go func() {
-		defer w.Stop()
-		initial := true
-		for {
-			select {
-			case <-ctx.Done():
-				if initial {
-					close(ready)
-				}
-				return
-			case e, ok := <-w.Updates():
-				if !ok {
-					if initial {
-						close(ready)
-					}
-					return
-				}
-				if e == nil {
-					if initial {
-						initial = false
-						close(ready)
-					}
-					continue
-				}
-				if e.Operation() != jetstream.KeyValuePut {
-					continue
-				}
-				var c Control
-				if json.Unmarshal(e.Value(), &c) == nil && strings.HasPrefix(e.Key(), "m.") {
-					fn(&c)
-				}
-			}
+	return watchPuts(ctx, s.ctrl, "controls", func(key string, value []byte) {
+		var c Control
+		if json.Unmarshal(value, &c) == nil && strings.HasPrefix(key, "m.") {
+			fn(&c)
 		}
-	}()
-	select {
-	case <-ready:
-	case <-ctx.Done():
-	}
-	return nil
+	})
 }
 
 // idNum parses a message id.
@@ -331,37 +293,44 @@ func (s *Store) PutAccount(ctx context.Context, systemID string, data []byte) er
 // WatchAccounts calls fn with every stored account record, past and future,
 // until ctx ends; it returns once the existing ones were replayed.
 func (s *Store) WatchAccounts(ctx context.Context, fn func(data []byte)) error {
-	w, err := s.accounts.WatchAll(ctx)
+	return watchPuts(ctx, s.accounts, "accounts", func(_ string, value []byte) { fn(value) })
+}
+
+// watchPuts calls fn for every put in kv, past and future, from one
+// goroutine until ctx ends; deletes are skipped. It returns once the
+// existing entries were replayed (or ctx ended first); what names the
+// bucket in the error.
+func watchPuts(ctx context.Context, kv jetstream.KeyValue, what string, fn func(key string, value []byte)) error {
+	w, err := kv.WatchAll(ctx)
 	if err != nil {
-		return fmt.Errorf("store: watch accounts: %w", err)
+		return fmt.Errorf("store: watch %s: %w", what, err)
 	}
 	ready := make(chan struct{})
 	go func() {
 		defer w.Stop()
 		initial := true
+		replayed := func() {
+			if initial {
+				initial = false
+				close(ready)
+			}
+		}
 		for {
 			select {
 			case <-ctx.Done():
-				if initial {
-					close(ready)
-				}
+				replayed()
 				return
 			case e, ok := <-w.Updates():
 				if !ok {
-					if initial {
-						close(ready)
-					}
+					replayed()
 					return
 				}
-				if e == nil {
-					if initial {
-						initial = false
-						close(ready)
-					}
+				if e == nil { // end of the initial replay
+					replayed()
 					continue
 				}
 				if e.Operation() == jetstream.KeyValuePut {
-					fn(e.Value())
+					fn(e.Key(), e.Value())
 				}
 			}
 		}
