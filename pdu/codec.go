@@ -204,11 +204,10 @@ func (d *decoder) tlvs(dst *TLVs) {
 			d.fail(tag.String(), StatusInvTLVStream, ErrTruncated)
 			return
 		}
-		if d.strict {
-			if info, ok := lookupTag(tag); ok && (n < int(info.min) || n > int(info.max)) {
-				d.fail(info.name, StatusInvTLVLen, ErrBadValue)
-				return
-			}
+		if d.strict && !tlvLenOK(tag, n) {
+			info, _ := lookupTag(tag)
+			d.fail(info.name, StatusInvTLVLen, ErrBadValue)
+			return
 		}
 		scan = scan[4+n:]
 	}
@@ -306,7 +305,8 @@ func appendTLVs(dst []byte, t TLVs, err *encErr) []byte {
 		if err.err == nil {
 			if len(v.Value) > 0xFFFF {
 				err.field, err.err = v.Tag.String(), ErrTooLong
-			} else if info, ok := lookupTag(v.Tag); ok && (len(v.Value) < int(info.min) || len(v.Value) > int(info.max)) {
+			} else if !tlvLenOK(v.Tag, len(v.Value)) {
+				info, _ := lookupTag(v.Tag)
 				err.field, err.err = info.name, errTLVLength
 			}
 		}

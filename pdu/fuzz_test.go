@@ -17,12 +17,22 @@ import (
 // *DecodeError with a non-zero status, and that decoding is stable: a frame
 // the strict decoder accepts re-encodes byte-exact (error responses whose
 // body is ignored excepted), and encode → decode → encode is a fixed point
-// for strict and lenient decoding alike. Seeds: testdata/fuzz/FuzzDecode.
+// for strict and lenient decoding alike. The one-pass submit_sm / deliver_sm
+// paths are checked against the field-by-field ones on every input. Seeds:
+// testdata/fuzz/FuzzDecode.
 func FuzzDecode(f *testing.F) {
 	for _, g := range loadGolden(f) {
 		f.Add(g.b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// The one-pass submit_sm / deliver_sm decoder and encoder agree
+		// with the field-by-field ones (sm_fast.go).
+		if h, err := DecodeHeader(b); err == nil && (h.ID == CmdSubmitSM || h.ID == CmdDeliverSM) {
+			checkSMFastAgrees(t, b[HeaderLen:])
+			if q, err := smFields(b[HeaderLen:], false); err == nil {
+				checkSMAppendAgrees(t, &q)
+			}
+		}
 		for _, dc := range []Decoder{{}, {Lenient: true}} {
 			h, p, err := dc.Decode(b)
 			if err != nil {

@@ -105,6 +105,18 @@ func Append(dst []byte, seq uint32, status Status, p PDU) ([]byte, error) {
 
 // Append appends the header and body of p to dst; see [Append].
 func (e Encoder) Append(dst []byte, seq uint32, status Status, p PDU) ([]byte, error) {
+	// The message-carrying PDUs first, in one pass when every field is
+	// valid (sm_fast.go); else field by field below, naming the bad one.
+	switch q := p.(type) {
+	case *SubmitSM:
+		if out, ok := q.appendFast(dst, CmdSubmitSM, status, seq); ok {
+			return out, nil
+		}
+	case *DeliverSM:
+		if out, ok := (*SubmitSM)(q).appendFast(dst, CmdDeliverSM, status, seq); ok {
+			return out, nil
+		}
+	}
 	start := len(dst)
 	id := p.CommandID()
 	dst = append(dst, 0, 0, 0, 0,
@@ -166,11 +178,27 @@ func (dc Decoder) Decode(frame []byte) (Header, PDU, error) {
 		return h, nil, err
 	}
 	body := frame[HeaderLen:]
-	p := newFast(h.ID)
-	if p == nil {
-		return h, &Unknown{ID: h.ID, Body: body}, nil
+	var p PDU
+	switch h.ID {
+	case CmdSubmitSM, CmdDeliverSM:
+		// One allocation holds the body and its strings (smBox).
+		box := new(smBox)
+		if box.p.decodeFast(body, !dc.Lenient, &box.s) {
+			if h.ID == CmdDeliverSM {
+				return h, (*DeliverSM)(&box.p), nil
+			}
+			return h, &box.p, nil
+		}
+		p = &box.p
+		if h.ID == CmdDeliverSM {
+			p = (*DeliverSM)(&box.p)
+		}
+	default:
+		if p = newFast(h.ID); p == nil {
+			return h, &Unknown{ID: h.ID, Body: body}, nil
+		}
 	}
-	if err := dc.decodeBody(h, body, p); err != nil {
+	if err := dc.decodeFields(h, body, p); err != nil {
 		if h.ID.IsResponse() && h.Status != StatusOK {
 			// v5.0 §3.2.1.3: the body of an error response is ignored.
 			p, _ = New(h.ID)
@@ -226,6 +254,24 @@ func (dc Decoder) checkLength(h Header, n int) error {
 }
 
 func (dc Decoder) decodeBody(h Header, body []byte, p PDU) error {
+	switch q := p.(type) {
+	case *SubmitSM:
+		*q = SubmitSM{}
+		if q.decodeFast(body, !dc.Lenient, nil) {
+			return nil
+		}
+	case *DeliverSM:
+		*q = DeliverSM{}
+		if (*SubmitSM)(q).decodeFast(body, !dc.Lenient, nil) {
+			return nil
+		}
+	}
+	return dc.decodeFields(h, body, p)
+}
+
+// decodeFields decodes body field by field; every failure names its field
+// and the command_status to answer with.
+func (dc Decoder) decodeFields(h Header, body []byte, p PDU) error {
 	d := decoder{b: body, id: h.ID, strict: !dc.Lenient}
 	decodeInto(p, &d)
 	if d.err != nil {
@@ -239,12 +285,8 @@ func (dc Decoder) decodeBody(h Header, body []byte, p PDU) error {
 // newFast is New without the second result, for the hot path.
 func newFast(id CommandID) PDU {
 	switch id {
-	case CmdSubmitSM:
-		return &SubmitSM{}
 	case CmdSubmitSMResp:
 		return &SubmitSMResp{}
-	case CmdDeliverSM:
-		return &DeliverSM{}
 	case CmdDeliverSMResp:
 		return &DeliverSMResp{}
 	}

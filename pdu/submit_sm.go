@@ -23,7 +23,7 @@ type SubmitSM struct {
 	ShortMessage         OctetString        `json:"short_message"`
 	TLVs                 TLVs               `json:"tlvs"`
 
-	tlvBuf [2]TLV // backing store for the usual few TLVs: one allocation per decode
+	tlvBuf [1]TLV // backing store for the usual single TLV: no allocation for it when decoding
 }
 
 // CommandID returns CmdSubmitSM.
@@ -64,7 +64,8 @@ func (p *SubmitSM) appendBody(dst []byte) ([]byte, error) {
 	return p.appendSM(dst, CmdSubmitSM)
 }
 
-// appendSM encodes the 18-field body shared by submit_sm and deliver_sm.
+// appendSM encodes the 18-field body shared by submit_sm and deliver_sm,
+// validating each field. (Encoder.Append tries appendFast first.)
 func (p *SubmitSM) appendSM(dst []byte, id CommandID) ([]byte, error) {
 	var e encErr
 	dst = appendCString(dst, p.ServiceType, 6, "service_type", &e)

@@ -346,18 +346,21 @@ var tagTable = map[Tag]tagInfo{
 
 // tagIndex maps tags below 0x0700 to 1+index into tagList for a lookup
 // without hashing on the decode hot path; tags above use tagTable.
-var tagList, tagIndex = buildTagIndex()
+// tagLimits holds the same tags' allowed lengths for tlvLenOK.
+var tagList, tagIndex, tagLimits = buildTagIndex()
 
-func buildTagIndex() ([]tagInfo, *[0x700]uint8) {
+func buildTagIndex() ([]tagInfo, *[0x700]uint8, *[0x700]uint32) {
 	var idx [0x700]uint8
+	var lim [0x700]uint32
 	var list []tagInfo
 	for tag, info := range tagTable {
 		if tag < 0x700 {
 			list = append(list, info)
 			idx[tag] = uint8(len(list))
+			lim[tag] = 1<<31 | uint32(info.min)<<16 | uint32(info.max)
 		}
 	}
-	return list, &idx
+	return list, &idx, &lim
 }
 
 func lookupTag(tag Tag) (tagInfo, bool) {
@@ -372,6 +375,24 @@ func lookupTag(tag Tag) (tagInfo, bool) {
 	}
 	i, ok := tagTable[tag]
 	return i, ok
+}
+
+// tlvLenOK reports whether n octets is a length the spec allows for tag
+// (tlvs.md §2); any length is allowed for an unknown tag.
+func tlvLenOK(tag Tag, n int) bool {
+	if tag < 0x700 {
+		v := tagLimits[tag]
+		return v == 0 || n >= int(v>>16&0x7FFF) && n <= int(v&0xFFFF)
+	}
+	return tlvLenOKHigh(tag, n)
+}
+
+// tlvLenOKHigh is tlvLenOK for the v5.0 broadcast tags and above.
+//
+//go:noinline
+func tlvLenOKHigh(tag Tag, n int) bool {
+	info, ok := lookupTag(tag)
+	return !ok || n >= int(info.min) && n <= int(info.max)
 }
 
 // KnownTags returns every tag defined by SMPP v3.4 and v5.0.
