@@ -346,21 +346,30 @@ var tagTable = map[Tag]tagInfo{
 
 // tagIndex maps tags below 0x0700 to 1+index into tagList for a lookup
 // without hashing on the decode hot path; tags above use tagTable.
-// tagLimits holds the same tags' allowed lengths for tlvLenOK.
-var tagList, tagIndex, tagLimits = buildTagIndex()
+var tagList, tagIndex = buildTagIndex()
 
-func buildTagIndex() ([]tagInfo, *[0x700]uint8, *[0x700]uint32) {
+func buildTagIndex() ([]tagInfo, *[0x700]uint8) {
 	var idx [0x700]uint8
-	var lim [0x700]uint32
 	var list []tagInfo
 	for tag, info := range tagTable {
 		if tag < 0x700 {
 			list = append(list, info)
 			idx[tag] = uint8(len(list))
-			lim[tag] = 1<<31 | uint32(info.min)<<16 | uint32(info.max)
 		}
 	}
-	return list, &idx, &lim
+	return list, &idx
+}
+
+// tagLimits holds, for every tag below 0x1400 (all the spec defines), 1<<31
+// | min<<16 | (max-min) of its allowed lengths, or 0 for an unknown tag; for
+// tlvLenOK.
+var tagLimits = buildTagLimits()
+
+func buildTagLimits() (lim [0x1400]uint32) {
+	for tag, info := range tagTable {
+		lim[tag] = 1<<31 | uint32(info.min)<<16 | uint32(info.max-info.min)
+	}
+	return lim
 }
 
 func lookupTag(tag Tag) (tagInfo, bool) {
@@ -380,19 +389,11 @@ func lookupTag(tag Tag) (tagInfo, bool) {
 // tlvLenOK reports whether n octets is a length the spec allows for tag
 // (tlvs.md §2); any length is allowed for an unknown tag.
 func tlvLenOK(tag Tag, n int) bool {
-	if tag < 0x700 {
-		v := tagLimits[tag]
-		return v == 0 || n >= int(v>>16&0x7FFF) && n <= int(v&0xFFFF)
+	if int(tag) >= len(tagLimits) {
+		return true
 	}
-	return tlvLenOKHigh(tag, n)
-}
-
-// tlvLenOKHigh is tlvLenOK for the v5.0 broadcast tags and above.
-//
-//go:noinline
-func tlvLenOKHigh(tag Tag, n int) bool {
-	info, ok := lookupTag(tag)
-	return !ok || n >= int(info.min) && n <= int(info.max)
+	v := tagLimits[tag] // then min ≤ n ≤ max is one unsigned comparison
+	return v == 0 || uint(n-int(v>>16&0xFF)) <= uint(v&0xFFFF)
 }
 
 // KnownTags returns every tag defined by SMPP v3.4 and v5.0.
