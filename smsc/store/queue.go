@@ -273,48 +273,13 @@ func (s *Store) Scan(ctx context.Context, target string, fn func(*Message) bool)
 // sequence after (0: from the oldest kept), oldest first, and the cursor for
 // the next page (0 when there are no more).
 func (s *Store) List(ctx context.Context, owner string, after uint64, limit int) ([]*Message, uint64, error) {
-	if limit <= 0 || limit > 1000 {
-		limit = 100
-	}
-	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{s.ownerFilter(owner)}}
-	if after > 0 {
-		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
-		cfg.OptStartSeq = after + 1
-	}
-	oc, err := s.js.OrderedConsumer(ctx, s.mtName, cfg)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list: %w", err)
-	}
-	var out []*Message
-	var last uint64
-	more := false
-	for len(out) < limit {
-		batch, err := oc.FetchNoWait(min(limit-len(out), 256))
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: list: %w", err)
-		}
-		n := 0
-		for raw := range batch.Messages() {
-			n++
-			md, err := raw.Metadata()
-			if err != nil {
-				continue
-			}
+	return page(ctx, s.js, s.mtName, s.ownerFilter(owner), after, limit, "list",
+		func(data []byte, seq uint64) (*Message, bool) {
 			var m Message
-			if decodeMessage(raw.Data(), &m) != nil {
-				continue
+			if decodeMessage(data, &m) != nil {
+				return nil, false
 			}
-			m.ID = strconv.FormatUint(md.Sequence.Stream, 10)
-			out = append(out, &m)
-			last = md.Sequence.Stream
-			more = md.NumPending > 0
-		}
-		if n == 0 || !more {
-			break
-		}
-	}
-	if !more {
-		last = 0
-	}
-	return out, last, nil
+			m.ID = strconv.FormatUint(seq, 10)
+			return &m, true
+		})
 }

@@ -79,54 +79,19 @@ func (w *WebhookLog) Record(ctx context.Context, a *WebhookAttempt) error {
 // after (0: from the oldest kept), oldest first, only those about message id
 // when id is not empty, and the cursor of the next page (0 at the end).
 func (w *WebhookLog) List(ctx context.Context, account, id string, after uint64, limit int) ([]WebhookAttempt, uint64, error) {
-	if limit <= 0 || limit > 1000 {
-		limit = 100
-	}
 	filter := w.s.prefix + ".wh." + token(account) + ".*"
 	if id != "" {
 		filter = w.subject(account, id)
 	}
-	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{filter}}
-	if after > 0 {
-		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
-		cfg.OptStartSeq = after + 1
-	}
-	oc, err := w.s.js.OrderedConsumer(ctx, w.name, cfg)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: webhook attempts: %w", err)
-	}
-	var out []WebhookAttempt
-	var last uint64
-	more := false
-	for len(out) < limit {
-		batch, err := oc.FetchNoWait(min(limit-len(out), 256))
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: webhook attempts: %w", err)
-		}
-		n := 0
-		for raw := range batch.Messages() {
-			n++
-			md, err := raw.Metadata()
-			if err != nil {
-				continue
-			}
+	return page(ctx, w.s.js, w.name, filter, after, limit, "webhook attempts",
+		func(data []byte, seq uint64) (WebhookAttempt, bool) {
 			var a WebhookAttempt
-			if json.Unmarshal(raw.Data(), &a) != nil {
-				continue
+			if json.Unmarshal(data, &a) != nil {
+				return a, false
 			}
-			a.Seq = md.Sequence.Stream
-			out = append(out, a)
-			last = md.Sequence.Stream
-			more = md.NumPending > 0
-		}
-		if n == 0 || !more {
-			break
-		}
-	}
-	if !more {
-		last = 0
-	}
-	return out, last, nil
+			a.Seq = seq
+			return a, true
+		})
 }
 
 // FormatCursor and ParseCursor convert log positions for APIs.
