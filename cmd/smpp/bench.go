@@ -85,13 +85,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if ok, code := c.parse(fs, args, benchSynopsis); !ok {
 		return code
 	}
-	if err := ef.check(); err != nil {
+	mode, err := ef.resolve(fs, wantDLR)
+	if err != nil {
 		return c.usageError("%v", err)
 	}
-	if !flagSet(fs, "bind") && wantDLR {
-		ef.bind = "trx"
-	}
-	mode, _ := ef.mode()
 	switch {
 	case n <= 0:
 		return c.usageError("invalid -n %d: must be positive", n)
@@ -147,14 +144,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return c.errorf(exitFail, "%v", err)
 	}
-	defer func() {
-		var wg sync.WaitGroup
-		for _, s := range sessions {
-			wg.Add(1)
-			go func() { defer wg.Done(); closeSession(s, 2*time.Second) }()
-		}
-		wg.Wait()
-	}()
+	defer closeAll(sessions, 2*time.Second)
 
 	runCtx := ctx
 	if ef.timeout > 0 {

@@ -159,6 +159,18 @@ func (f *esmeFlags) check() error {
 	return err
 }
 
+// resolve checks the common flags and returns the bind mode: --bind, or trx
+// when it was not given and the command waits for receipts (dlr).
+func (f *esmeFlags) resolve(fs *flag.FlagSet, dlr bool) (pdu.BindMode, error) {
+	if err := f.check(); err != nil {
+		return 0, err
+	}
+	if dlr && !flagSet(fs, "bind") {
+		f.bind = "trx"
+	}
+	return f.mode()
+}
+
 // dialError is a failure to connect or bind, already worded for the user
 // ("cannot connect to 127.0.0.1:1: connection refused", "bind refused:
 // ESME_RINVPASWD").
@@ -248,6 +260,15 @@ func closeSession(s *smpp.Session, d time.Duration) {
 	defer cancel()
 	s.Unbind(ctx)
 	s.Close()
+}
+
+// closeAll closes every session as closeSession does, all at once.
+func closeAll(sessions []*smpp.Session, d time.Duration) {
+	var wg sync.WaitGroup
+	for _, s := range sessions {
+		wg.Go(func() { closeSession(s, d) })
+	}
+	wg.Wait()
 }
 
 // waitHandlers waits (at most d) until s serves none of the peer's requests,

@@ -81,10 +81,10 @@ func runListen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if ok, code := c.parse(fs, args, listenSynopsis); !ok {
 		return code
 	}
-	if err := ef.check(); err != nil {
+	mode, err := ef.resolve(fs, false)
+	if err != nil {
 		return c.usageError("%v", err)
 	}
-	mode, _ := ef.mode()
 	switch {
 	case !mode.CanReceive():
 		return c.usageError("--bind %s cannot receive; use rx or trx", ef.bind)

@@ -66,13 +66,10 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if ok, code := c.parse(fs, args, sendSynopsis); !ok {
 		return code
 	}
-	if err := ef.check(); err != nil {
+	mode, err := ef.resolve(fs, wantDLR)
+	if err != nil {
 		return c.usageError("%v", err)
 	}
-	if !flagSet(fs, "bind") && wantDLR {
-		ef.bind = "trx"
-	}
-	mode, _ := ef.mode()
 	switch {
 	case !mode.CanSend():
 		return c.usageError("--bind %s cannot submit; use tx or trx", ef.bind)

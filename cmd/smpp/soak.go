@@ -173,10 +173,10 @@ func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if ok, code := c.parse(fs, args, soakSynopsis); !ok {
 		return code
 	}
-	if err := ef.check(); err != nil {
+	mode, err := ef.resolve(fs, false)
+	if err != nil {
 		return c.usageError("%v", err)
 	}
-	mode, _ := ef.mode()
 	var mix []soakKind
 	seen := map[string]bool{}
 	for _, k := range strings.Split(mixArg, ",") {
@@ -251,14 +251,7 @@ func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return c.errorf(exitFail, "%v", err)
 	}
-	defer func() {
-		var wg sync.WaitGroup
-		for _, s := range sessions {
-			wg.Add(1)
-			go func() { defer wg.Done(); closeSession(s, 5*time.Second) }()
-		}
-		wg.Wait()
-	}()
+	defer closeAll(sessions, 5*time.Second)
 	rssStart, _ := readRSS(pid)
 	fmt.Fprintf(stdout, "soak: start conns=%d rate=%g/s mix=%s duration=%v rss=%.1fMB (pid %d)\n", conns, rateArg, mixArg, duration, mb(rssStart), pid)
 
