@@ -28,9 +28,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/exec"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -41,6 +39,7 @@ import (
 
 	"github.com/smppstack/smpp"
 	"github.com/smppstack/smpp/coding"
+	"github.com/smppstack/smpp/internal/childproc"
 	"github.com/smppstack/smpp/pdu"
 	"github.com/smppstack/smpp/smpptest"
 	"github.com/smppstack/smpp/smsc"
@@ -330,108 +329,16 @@ func raiseNOFILE(n uint64) error {
 	return syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
 }
 
-// child is a running helper process.
-type child struct {
-	cmd    *exec.Cmd
-	ready  string // the text after the ready line's keyword
-	stdin  io.WriteCloser
-	stderr *syncBuffer
-	done   chan struct{}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.b.Len() < 1<<20 {
-		s.b.Write(p)
-	}
-	return len(p), nil
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// startChild runs the test binary as a helper of the given kind and waits
-// (up to wait) for its ready line, which must start with keyword. Every
-// later stdout line goes to onLine (when set), on one goroutine, in order.
-func startChild(t testing.TB, kind string, spec any, keyword string, wait time.Duration, onLine func(string)) *child {
+// startChild runs the test binary as a helper of the given kind with spec
+// as its JSON configuration, and waits (up to wait) for its ready line,
+// which must start with keyword (see childproc.Start).
+func startChild(t testing.TB, kind string, spec any, keyword string, wait time.Duration, onLine func(string)) *childproc.Proc {
 	t.Helper()
 	js, err := json.Marshal(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+kind, specEnv+"="+string(js))
-	c := &child{cmd: cmd, stderr: &syncBuffer{}, done: make(chan struct{})}
-	cmd.Stderr = c.stderr
-	if c.stdin, err = cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		cmd.Wait()
-		close(c.done)
-	}()
-	t.Cleanup(c.kill)
-	first := make(chan string, 1)
-	go func() {
-		r := bufio.NewReader(out)
-		line, _ := r.ReadString('\n')
-		first <- line
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return // a partial last line (a kill mid-write) is not a line
-			}
-			if onLine != nil {
-				onLine(strings.TrimSuffix(line, "\n"))
-			}
-		}
-	}()
-	select {
-	case line := <-first:
-		rest, ok := strings.CutPrefix(strings.TrimSpace(line), keyword+" ")
-		if !ok {
-			c.kill()
-			t.Fatalf("%s child did not start: %q; stderr:\n%s", kind, line, c.stderr)
-		}
-		c.ready = rest
-	case <-time.After(wait):
-		c.kill()
-		t.Fatalf("%s child not ready in %v; stderr:\n%s", kind, wait, c.stderr)
-	}
-	return c
-}
-
-// kill sends SIGKILL and waits until the process is gone.
-func (c *child) kill() {
-	c.cmd.Process.Kill()
-	<-c.done
-}
-
-// stop closes the child's stdin (a graceful stop) and waits up to d.
-func (c *child) stop(t testing.TB, d time.Duration) {
-	c.stdin.Close()
-	select {
-	case <-c.done:
-	case <-time.After(d):
-		t.Errorf("child did not stop in %v; killing it; stderr:\n%s", d, c.stderr)
-		c.kill()
-	}
+	return childproc.Start(t, kind+" child", []string{childEnv + "=" + kind, specEnv + "=" + string(js)}, keyword, wait, onLine)
 }
 
 // skipBug skips a test that fails because of a known bug, unless

@@ -41,6 +41,8 @@ import (
 	"github.com/smppstack/smpp"
 	"github.com/smppstack/smpp/coding"
 	"github.com/smppstack/smpp/dlr"
+	"github.com/smppstack/smpp/internal/childproc"
+	"github.com/smppstack/smpp/internal/testout"
 	"github.com/smppstack/smpp/pdu"
 	"github.com/smppstack/smpp/smsc"
 	"github.com/smppstack/smpp/smsc/store"
@@ -331,7 +333,7 @@ func TestKill9MixedLoad(t *testing.T) {
 	const kills, workers = 4, 6
 	l := newLedger()
 	dir := t.TempDir()
-	var node *child
+	var node *childproc.Proc
 	for phase := 0; phase <= kills; phase++ {
 		spec := nodeSpec{Dir: dir, Config: faultConfig("k9"), MOEvery: 15 * time.Millisecond,
 			MOTag: fmt.Sprint(phase), MOFrom: "336612345678", MOTo: moTo}
@@ -345,7 +347,7 @@ func TestKill9MixedLoad(t *testing.T) {
 			l.doubt[len(l.doubt)-1][1] = time.Now().Add(inDoubt)
 			l.mu.Unlock()
 		}
-		a, b := dialAB(t, l, node.ready, node.ready)
+		a, b := dialAB(t, l, node.Ready, node.Ready)
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
 		for range workers {
@@ -357,7 +359,7 @@ func TestKill9MixedLoad(t *testing.T) {
 			l.mu.Lock()
 			l.doubt = append(l.doubt, [2]time.Time{time.Now().Add(-inDoubt), time.Now().Add(time.Hour)})
 			l.mu.Unlock()
-			node.kill()
+			node.Kill()
 		}
 		close(stop)
 		wg.Wait()
@@ -365,13 +367,13 @@ func TestKill9MixedLoad(t *testing.T) {
 			a.Close()
 			b.Close()
 		} else {
-			fmt.Fprintln(node.stdin, "STOPMO") // the node serves on until the test ends
+			fmt.Fprintln(node.Stdin, "STOPMO") // the node serves on until the test ends
 			defer a.Close()
 			defer b.Close()
 		}
 		t.Logf("phase %d: %d acknowledged so far", phase, l.count())
 	}
-	if nr := l.drain(t, node.stderr.String, nil); len(nr) > 0 {
+	if nr := l.drain(t, node.Stderr, nil); len(nr) > 0 {
 		t.Errorf("%d acknowledged submissions never got a final receipt (e.g. %v)", len(nr), head(nr))
 	}
 	l.check(t, 300)
@@ -397,9 +399,9 @@ func TestExternalNATSRestart(t *testing.T) {
 	natsDir := t.TempDir()
 	port := freePort(t)
 	natsd := startChild(t, "natsd", natsSpec{Port: port, Dir: natsDir}, "NATS", time.Minute, nil)
-	url := natsd.ready
+	url := natsd.Ready
 	var nodes []*smsc.Server
-	logs := &syncBuffer{}
+	logs := &testout.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	for _, name := range []string{"n1", "n2"} {
 		srv, err := smsc.New(faultConfig(name), smsc.WithStoreOptions(store.Options{URL: url}), smsc.WithBcryptCost(4), smsc.WithLogger(logger.With("node", name)))
@@ -455,7 +457,7 @@ func TestExternalNATSRestart(t *testing.T) {
 		l.mu.Lock()
 		l.doubt = append(l.doubt, [2]time.Time{time.Now().Add(-inDoubt), time.Now().Add(time.Hour)})
 		l.mu.Unlock()
-		natsd.kill()
+		natsd.Kill()
 		t.Logf("NATS killed with %d acknowledged so far", l.count())
 		time.Sleep(200*time.Millisecond + rand.N(800*time.Millisecond))
 		natsd = startChild(t, "natsd", natsSpec{Port: port, Dir: natsDir}, "NATS", time.Minute, nil)
@@ -470,7 +472,7 @@ func TestExternalNATSRestart(t *testing.T) {
 	if s := a.Err(); s != nil {
 		t.Errorf("a's session ended: %v", s)
 	}
-	nr := l.drain(t, natsd.stderr.String, func(id string) string {
+	nr := l.drain(t, natsd.Stderr, func(id string) string {
 		info, err := nodes[0].Query(context.Background(), "a", id)
 		if err != nil {
 			return err.Error()
@@ -480,7 +482,7 @@ func TestExternalNATSRestart(t *testing.T) {
 	l.check(t, 300)
 	lost := strings.Count(logs.String(), "cannot record final state")
 	t.Logf("the nodes logged %d \"cannot record final state\" errors", lost)
-	natsd.stop(t, 30*time.Second)
+	natsd.Stop(t, 30*time.Second)
 	if len(nr) > 0 {
 		t.Errorf("%d acknowledged submissions never got a final receipt (e.g. %v)", len(nr), head(nr))
 	}

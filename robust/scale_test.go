@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/smppstack/smpp"
+	"github.com/smppstack/smpp/internal/childproc"
 	"github.com/smppstack/smpp/pdu"
 	"github.com/smppstack/smpp/smsc"
 )
@@ -44,13 +45,13 @@ func vmRSS(pid int) uint64 {
 
 // serverChild is a server process that reports its memory.
 type serverChild struct {
-	*child
+	*childproc.Proc
 	mem chan [4]uint64
 }
 
 func startServerChild(t *testing.T, kind string, spec any) *serverChild {
 	sc := &serverChild{mem: make(chan [4]uint64, 1)}
-	sc.child = startChild(t, kind, spec, "SMPP", time.Minute, func(line string) {
+	sc.Proc = startChild(t, kind, spec, "SMPP", time.Minute, func(line string) {
 		var m [4]uint64
 		if _, err := fmt.Sscanf(line, "MEM %d %d %d %d", &m[0], &m[1], &m[2], &m[3]); err == nil {
 			sc.mem <- m
@@ -67,14 +68,14 @@ type memSample struct {
 
 func (sc *serverChild) sample(t *testing.T) memSample {
 	t.Helper()
-	if _, err := fmt.Fprintln(sc.stdin, "MEM"); err != nil {
+	if _, err := fmt.Fprintln(sc.Stdin, "MEM"); err != nil {
 		t.Fatalf("server child: %v", err)
 	}
 	select {
 	case m := <-sc.mem:
-		return memSample{heap: m[0], stacks: m[1], goroutines: int(m[2]), sessions: int(m[3]), rss: vmRSS(sc.cmd.Process.Pid)}
+		return memSample{heap: m[0], stacks: m[1], goroutines: int(m[2]), sessions: int(m[3]), rss: vmRSS(sc.Pid())}
 	case <-time.After(time.Minute):
-		t.Fatalf("server child does not answer; stderr:\n%s", sc.stderr)
+		t.Fatalf("server child does not answer; stderr:\n%s", sc.Stderr())
 	}
 	return memSample{}
 }
@@ -83,7 +84,7 @@ func (sc *serverChild) sample(t *testing.T) memSample {
 // measures the server, checks that a new ESME is still served promptly,
 // then releases the swarm and waits until the server holds no session.
 func holdSessions(t *testing.T, srv *serverChild, id, pw string, n int) {
-	addr := srv.ready
+	addr := srv.Ready
 	before := srv.sample(t)
 	start := time.Now()
 	sw := startChild(t, "swarm", swarmSpec{Addr: addr, N: n, SystemID: id, Password: pw, Parallel: 32}, "BOUND", 10*time.Minute, nil)
@@ -128,7 +129,7 @@ func holdSessions(t *testing.T, srv *serverChild, id, pw string, n int) {
 		t.Errorf("%.1f KB resident per idle session", kb)
 	}
 	release := time.Now()
-	sw.stop(t, 2*time.Minute)
+	sw.Stop(t, 2*time.Minute)
 	deadline = time.Now().Add(time.Minute)
 	for {
 		m := srv.sample(t)
@@ -141,7 +142,7 @@ func holdSessions(t *testing.T, srv *serverChild, id, pw string, n int) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	srv.stop(t, 30*time.Second)
+	srv.Stop(t, 30*time.Second)
 }
 
 // TestTenThousandSessions holds 10,000 bound transceiver sessions on the

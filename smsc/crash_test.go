@@ -15,6 +15,7 @@ import (
 
 	"github.com/smppstack/smpp"
 	"github.com/smppstack/smpp/dlr"
+	"github.com/smppstack/smpp/internal/childproc"
 	"github.com/smppstack/smpp/pdu"
 )
 
@@ -148,11 +149,11 @@ func TestKill9Durability(t *testing.T) {
 		}
 	}
 
-	var node *nodeProc
+	var node *childproc.Proc
 	var a, b *smpp.Session
 	for phase := 0; phase <= kills; phase++ {
 		node = startNode(t, spec)
-		a, b = connect(node.addr)
+		a, b = connect(node.Ready)
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
 		for range workers {
@@ -165,7 +166,7 @@ func TestKill9Durability(t *testing.T) {
 			l.mu.Lock()
 			l.kills = append(l.kills, time.Now())
 			l.mu.Unlock()
-			node.kill()
+			node.Kill()
 		}
 		close(stop)
 		wg.Wait()
@@ -206,7 +207,7 @@ func TestKill9Durability(t *testing.T) {
 		}
 		if time.Since(drainStart) > drainMax {
 			t.Errorf("after %v: %d acknowledged messages never reached b (e.g. %v); %d never got a final receipt (e.g. %v); stderr of the last node:\n%s",
-				drainMax, len(notAtB), head(notAtB), len(noReceipt), head(noReceipt), node.stderr)
+				drainMax, len(notAtB), head(notAtB), len(noReceipt), head(noReceipt), node.Stderr())
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -214,7 +215,7 @@ func TestKill9Durability(t *testing.T) {
 	t.Logf("drained %v after the load stopped", time.Since(drainStart).Round(100*time.Millisecond))
 	a.Close()
 	b.Close()
-	node.stop(t)
+	node.Stop(t, 20*time.Second)
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
