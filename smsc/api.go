@@ -80,20 +80,8 @@ func (s *Server) SubmitText(ctx context.Context, owner string, r TextRequest) ([
 	case r.Text == "" && r.Hex == "":
 		return nil, &FieldError{"text", "text or hex is required"}
 	}
-	var codec coding.Codec
-	switch strings.ToLower(r.Coding) {
-	case "", "auto":
-	case "gsm7", "gsm":
-		codec = coding.GSM7{}
-	case "ucs2":
-		codec = coding.UCS2{}
-	case "latin1":
-		codec = coding.Latin1{}
-	case "ascii", "ia5":
-		codec = coding.IA5{}
-	case "binary":
-		codec = coding.Binary{}
-	default:
+	codec, ok := coding.ByName(r.Coding)
+	if !ok {
 		return nil, &FieldError{"coding", "must be auto, gsm7, ucs2, latin1, ascii or binary"}
 	}
 	text := r.Text

@@ -156,26 +156,18 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // textCodec returns the codec for --coding and the text to split (the
 // decoded octets for binary).
 func textCodec(name, text string) (coding.Codec, string, error) {
-	var c coding.Codec
-	switch strings.ToLower(name) {
-	case "auto", "":
+	c, ok := coding.ByName(name)
+	switch {
+	case !ok:
+		return nil, "", fmt.Errorf("invalid --coding %q: want auto, gsm7, ucs2, latin1, ia5 or binary", name)
+	case c == nil:
 		return coding.Choose(text), text, nil
-	case "gsm7", "gsm", "default":
-		c = coding.GSM7{}
-	case "ucs2", "utf16":
-		c = coding.UCS2{}
-	case "latin1", "iso-8859-1":
-		c = coding.Latin1{}
-	case "ia5", "ascii":
-		c = coding.IA5{}
-	case "binary", "8bit":
+	case c == coding.Binary{}:
 		b, err := hex.DecodeString(strings.Join(strings.Fields(text), ""))
 		if err != nil {
 			return nil, "", fmt.Errorf("--text is not hex (--coding binary): %v", err)
 		}
-		return coding.Binary{}, string(b), nil
-	default:
-		return nil, "", fmt.Errorf("invalid --coding %q: want auto, gsm7, ucs2, latin1, ia5 or binary", name)
+		return c, string(b), nil
 	}
 	return c, text, nil
 }

@@ -482,21 +482,13 @@ func (a *api) injectMO(w http.ResponseWriter, r *http.Request, _ principal) {
 		a.fail(w, r, errf(http.StatusBadRequest, "text", "text or hex is required"))
 		return
 	}
-	var codec coding.Codec
-	switch strings.ToLower(req.Coding) {
-	case "", "auto":
-		codec = coding.Choose(req.Text)
-	case "gsm7", "gsm":
-		codec = coding.GSM7{}
-	case "ucs2":
-		codec = coding.UCS2{}
-	case "latin1":
-		codec = coding.Latin1{}
-	case "ascii", "ia5":
-		codec = coding.IA5{}
-	default:
+	codec, ok := coding.ByName(req.Coding)
+	if _, binary := codec.(coding.Binary); !ok || binary {
 		a.fail(w, r, errf(http.StatusBadRequest, "coding", "must be auto, gsm7, ucs2, latin1 or ascii"))
 		return
+	}
+	if codec == nil {
+		codec = coding.Choose(req.Text)
 	}
 	var ud []byte
 	var err error
