@@ -16,7 +16,9 @@
 // [Decode] (or a configured [Decoder]) parses one complete frame. The decoded
 // PDU may retain parts of the frame (short_message, TLV values, unknown
 // bodies): the caller must not modify the frame afterwards. C-Octet String
-// fields are copied into one string per PDU.
+// fields are copied into one string per PDU. submit_sm and deliver_sm, the
+// traffic of every session, decode in one pass into a single allocation
+// that holds the body and its strings; [Decoder.DecodeInto] reuses a body.
 //
 // Every decoding failure is a *[DecodeError] that carries the header (when its
 // 16 octets were readable) and the command_status a peer must be answered

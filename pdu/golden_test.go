@@ -2,12 +2,15 @@ package pdu
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,8 +45,19 @@ func fieldName(f reflect.StructField) string {
 	return name
 }
 
+// dumpStruct writes the exported fields of v in wire order: by their wire
+// tag when the type has them (SubmitSM), else as declared.
 func dumpStruct(b *strings.Builder, indent string, v reflect.Value) {
-	for i := 0; i < v.NumField(); i++ {
+	order := make([]int, v.NumField())
+	pos := make([]int, v.NumField())
+	for i := range order {
+		order[i], pos[i] = i, math.MaxInt
+		if n, err := strconv.Atoi(v.Type().Field(i).Tag.Get("wire")); err == nil {
+			pos[i] = n
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(pos[a], pos[b]) })
+	for _, i := range order {
 		f := v.Type().Field(i)
 		if !f.IsExported() {
 			continue

@@ -235,7 +235,7 @@ func countTLVs(rest []byte) int {
 
 // smStrBuf is the room smBox keeps for C-Octet Strings: enough for the
 // usual source and destination addresses with the octets between them, and
-// it rounds smBox up to exactly the 224-octet size class.
+// it rounds smBox (176 + 32) up to exactly the 208-octet size class.
 const smStrBuf = 32
 
 // smBox is what Decode allocates for a submit_sm or deliver_sm: the body and

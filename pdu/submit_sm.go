@@ -3,25 +3,31 @@ package pdu
 // SubmitSM is submit_sm (SMPP v3.4 §4.4, pdus.md §6.5): an ESME submits one
 // short message. sm_length is derived from ShortMessage. To carry more than
 // 255 octets use the message_payload TLV with an empty ShortMessage.
+//
+// The fields are declared strings first and one-octet fields last, which
+// keeps the struct 32 octets smaller than wire order would (no padding after
+// each TON/NPI pair); the wire tag gives each field's position in the body,
+// and tools that print a PDU field by field (smpp decode) follow it.
 type SubmitSM struct {
-	ServiceType          string             `json:"service_type"` // ≤5 characters
-	SourceAddrTON        TON                `json:"source_addr_ton"`
-	SourceAddrNPI        NPI                `json:"source_addr_npi"`
-	SourceAddr           string             `json:"source_addr"` // ≤20 characters
-	DestAddrTON          TON                `json:"dest_addr_ton"`
-	DestAddrNPI          NPI                `json:"dest_addr_npi"`
-	DestinationAddr      string             `json:"destination_addr"` // ≤20 characters
-	ESMClass             ESMClass           `json:"esm_class"`
-	ProtocolID           uint8              `json:"protocol_id"`
-	PriorityFlag         uint8              `json:"priority_flag"`
-	ScheduleDeliveryTime string             `json:"schedule_delivery_time"` // "" or 16 characters
-	ValidityPeriod       string             `json:"validity_period"`        // "" or 16 characters
-	RegisteredDelivery   RegisteredDelivery `json:"registered_delivery"`
-	ReplaceIfPresentFlag uint8              `json:"replace_if_present_flag"`
-	DataCoding           DataCoding         `json:"data_coding"`
-	SMDefaultMsgID       uint8              `json:"sm_default_msg_id"`
-	ShortMessage         OctetString        `json:"short_message"`
-	TLVs                 TLVs               `json:"tlvs"`
+	ServiceType          string      `json:"service_type" wire:"1"`            // ≤5 characters
+	SourceAddr           string      `json:"source_addr" wire:"4"`             // ≤20 characters
+	DestinationAddr      string      `json:"destination_addr" wire:"7"`        // ≤20 characters
+	ScheduleDeliveryTime string      `json:"schedule_delivery_time" wire:"11"` // "" or 16 characters
+	ValidityPeriod       string      `json:"validity_period" wire:"12"`        // "" or 16 characters
+	ShortMessage         OctetString `json:"short_message" wire:"17"`
+	TLVs                 TLVs        `json:"tlvs" wire:"18"`
+
+	SourceAddrTON        TON                `json:"source_addr_ton" wire:"2"`
+	SourceAddrNPI        NPI                `json:"source_addr_npi" wire:"3"`
+	DestAddrTON          TON                `json:"dest_addr_ton" wire:"5"`
+	DestAddrNPI          NPI                `json:"dest_addr_npi" wire:"6"`
+	ESMClass             ESMClass           `json:"esm_class" wire:"8"`
+	ProtocolID           uint8              `json:"protocol_id" wire:"9"`
+	PriorityFlag         uint8              `json:"priority_flag" wire:"10"`
+	RegisteredDelivery   RegisteredDelivery `json:"registered_delivery" wire:"13"`
+	ReplaceIfPresentFlag uint8              `json:"replace_if_present_flag" wire:"14"`
+	DataCoding           DataCoding         `json:"data_coding" wire:"15"`
+	SMDefaultMsgID       uint8              `json:"sm_default_msg_id" wire:"16"`
 
 	tlvBuf [1]TLV // backing store for the usual single TLV: no allocation for it when decoding
 }

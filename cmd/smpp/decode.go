@@ -3,13 +3,16 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -168,15 +171,15 @@ func cmdIDText(id pdu.CommandID) string {
 }
 
 // pduJSON writes the JSON object of a decoded PDU. The key order is fixed:
-// the header, then the fields of the PDU struct in declaration (= wire)
-// order under their json tags, sm_length before short_message.
+// the header, then the fields of the PDU struct in wire order (wireOrder)
+// under their json tags, sm_length before short_message.
 func pduJSON(h pdu.Header, p pdu.PDU) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(`{"command_id":`)
 	appendJSONValue(&b, cmdIDText(h.ID))
 	fmt.Fprintf(&b, `,"command_status":%d,"sequence_number":%d,"command_length":%d`, uint32(h.Status), h.Seq, h.Length)
 	v := reflect.ValueOf(p).Elem()
-	for i := 0; i < v.NumField(); i++ {
+	for _, i := range wireOrder(v.Type()) {
 		name, ok := fieldJSONName(v.Type().Field(i))
 		if !ok {
 			continue
@@ -199,6 +202,23 @@ func pduJSON(h pdu.Header, p pdu.PDU) ([]byte, error) {
 }
 
 var octetStringType = reflect.TypeFor[pdu.OctetString]()
+
+// wireOrder returns the indices of the fields of the struct type t in the
+// order they are on the wire: by their wire tag when t has them (pdu.SubmitSM
+// declares its fields in another order to save memory; untagged fields then
+// come last), else in declaration order.
+func wireOrder(t reflect.Type) []int {
+	idx := make([]int, t.NumField())
+	pos := make([]int, t.NumField())
+	for i := range idx {
+		idx[i], pos[i] = i, math.MaxInt
+		if n, err := strconv.Atoi(t.Field(i).Tag.Get("wire")); err == nil {
+			pos[i] = n
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(pos[a], pos[b]) })
+	return idx
+}
 
 // jsonName returns the json key of an exported struct field.
 func fieldJSONName(f reflect.StructField) (string, bool) {

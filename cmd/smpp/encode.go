@@ -238,9 +238,10 @@ func unmarshalFields(p pdu.PDU, fields map[string]json.RawMessage) error {
 			}
 		}
 	}
-	// One field at a time, so that every error names its field.
+	// One field at a time, in wire order, so that every error names its
+	// field and the first bad one is reported.
 	v := reflect.ValueOf(p).Elem()
-	for i := 0; i < v.NumField(); i++ {
+	for _, i := range wireOrder(v.Type()) {
 		name, ok := fieldJSONName(v.Type().Field(i))
 		if !ok {
 			continue
