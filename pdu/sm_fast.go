@@ -278,26 +278,26 @@ func (p *SubmitSM) appendFast(dst []byte, id CommandID, status Status, seq uint3
 	binary.BigEndian.PutUint32(w[8:], uint32(status))
 	binary.BigEndian.PutUint32(w[12:], seq)
 
-	i := putCString(w, HeaderLen, st)
+	i := putCStr(w, HeaderLen, st)
 	if i < 0 {
 		return dst[:o], false
 	}
 	x := w[i : i+2]
 	x[0], x[1] = p.SourceAddrTON, p.SourceAddrNPI
-	if i = putCString(w, i+2, sa); i < 0 {
+	if i = putCStr(w, i+2, sa); i < 0 {
 		return dst[:o], false
 	}
 	x = w[i : i+2]
 	x[0], x[1] = p.DestAddrTON, p.DestAddrNPI
-	if i = putCString(w, i+2, da); i < 0 {
+	if i = putCStr(w, i+2, da); i < 0 {
 		return dst[:o], false
 	}
 	x = w[i : i+3]
 	x[0], x[1], x[2] = p.ESMClass, p.ProtocolID, p.PriorityFlag
-	if i = putCString(w, i+3, sd); i < 0 {
+	if i = putCStr(w, i+3, sd); i < 0 {
 		return dst[:o], false
 	}
-	if i = putCString(w, i, vp); i < 0 {
+	if i = putCStr(w, i, vp); i < 0 {
 		return dst[:o], false
 	}
 	x = w[i : i+5]
@@ -317,6 +317,16 @@ func (p *SubmitSM) appendFast(dst []byte, id CommandID, status Status, seq uint3
 		i += len(x)
 	}
 	return dst[:o+n], true
+}
+
+// putCStr is putCString with the empty string, the usual service_type and
+// times, written inline.
+func putCStr(w []byte, i int, s string) int {
+	if len(s) == 0 {
+		w[i] = 0
+		return i + 1
+	}
+	return putCString(w, i, s)
 }
 
 // putCString writes s and its NUL terminator at w[i:], which must have room,
