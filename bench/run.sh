@@ -56,6 +56,7 @@ function median(list,    a, n, i, j, t) {
 		if ($i == "allocs/op") al[name] = al[name] " " $(i - 1)
 	}
 	runs[name]++
+	for (i = 3; i <= NF; i++) if ($i == "ns/op") round[name, runs[name]] = $(i - 1)
 }
 END {
 	printf "%-30s %12s %10s %10s %5s\n", "benchmark", "ns/op", "B/op", "allocs/op", "runs"
@@ -70,6 +71,17 @@ END {
 		o = op "SubmitSM/ours"; g = op "SubmitSM/gosmpp"
 		if ((o in med) && (g in med) && med[o] > 0)
 			printf "speed-up %s: %.1fx (gosmpp %.1f ns / ours %.1f ns)\n", tolower(op), med[g] / med[o], med[g], med[o]
+		# The same ratio round by round (ours and gosmpp ran seconds apart).
+		lo = 1e9; hi = 0; below = 0; list = ""
+		for (r = 1; r <= runs[o] && r <= runs[g]; r++) {
+			x = round[g, r] / round[o, r]
+			list = list " " x
+			if (x < lo) lo = x
+			if (x > hi) hi = x
+			if (x < 8) below++
+		}
+		if (r > 1)
+			printf "  per round: median %.1fx, %.1f-%.1fx, %d of %d rounds below 8x\n", median(list), lo, hi, below, r - 1
 	}
 	if ("DecodeSubmitSM/ours" in med)
 		printf "goal decode <= 150 ns, <= 2 allocs, >= 8x: %s\n", \
