@@ -17,6 +17,7 @@ import (
 	"github.com/smppstack/smpp/dlr"
 	"github.com/smppstack/smpp/internal/childproc"
 	"github.com/smppstack/smpp/pdu"
+	"github.com/smppstack/smpp/smsc/store"
 )
 
 // crashLedger is what the ESMEs of the crash test observed.
@@ -298,20 +299,21 @@ func head(s []string) []string {
 	return s
 }
 
-// TestFinalMessageNotDeliveredAgain: a message whose final state is already
-// recorded must not be delivered again, even when the queue hands it out as
-// a first attempt. Cases: the message was cancelled (DELETED recorded) on
-// another node whose control record this node's watch has not applied yet;
-// or an external NATS server lost its consumer's recent delivered/ack state
-// (it persists it at most every 100ms) while the smsc nodes kept running, so
-// a message delivered, finalized and acked just before comes back with
-// NumDelivered 1 and a sequence above the node's start horizon. Here the
-// final state is recorded directly in the store, as the other node did.
+// TestFinalMessageNotDeliveredAgain: when other nodes share the store, a
+// message whose final state is already recorded must not be delivered,
+// even when the queue hands it out as a first attempt. Cases: the message
+// was cancelled (DELETED recorded) on another node whose control record
+// this node's watch has not applied yet; or an external NATS server lost its
+// consumer's recent delivered/ack state (it persists it at most every
+// 100ms) while the smsc nodes kept running, so a message delivered,
+// finalized and acked just before comes back with NumDelivered 1 and a
+// sequence above the node's start horizon. Here the node runs on an
+// external NATS server and the final state is recorded directly in the
+// store, as the other node did, before any receiver binds.
 func TestFinalMessageNotDeliveredAgain(t *testing.T) {
-	skipBug(t, "smsc/deliver.go prepare() checks the stored final state only when d.Attempt > 1 or the record predates this node's start (mtHorizon); a message finalized elsewhere (cancel on another node before this node's control watch applied it, or consumer state lost by an external NATS server) and handed out as attempt 1 is delivered again")
 	t.Parallel()
 	ctx := context.Background()
-	srv := startSMSC(t, expiryConfig())
+	srv := startSMSC(t, expiryConfig(), WithStoreOptions(store.Options{URL: startNATS(t).ClientURL()}))
 	addr := srv.SMPPAddr().String()
 	a := dialESME(t, addr, "a", "pa", dialOpts{})
 	id := a.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: "447700000090", RegisteredDelivery: pdu.RegReceiptFinal, ShortMessage: []byte("already delivered")})

@@ -155,11 +155,16 @@ func (s *Server) prepare(ctx context.Context, d *store.Delivery) pdu.PDU {
 		d.Retry(min(m.Schedule.Sub(now), time.Minute))
 		return nil
 	}
-	if d.Attempt > 1 || d.Seq <= s.mtHorizon.Load() {
-		// Possibly delivered before a crash (a redelivery, or a record from
-		// before this start, whose delivery the store may not have
-		// persisted): never deliver twice to a peer that acknowledged — its
-		// outcome was stored before the ack.
+	if d.Attempt > 1 || d.Seq <= s.mtHorizon.Load() || s.sharedStore() {
+		// Possibly final already: delivered before a crash (a redelivery,
+		// or a record from before this start, whose delivery the store may
+		// not have persisted), or — when other nodes share the store —
+		// cancelled on another node whose control record this node's watch
+		// has not applied yet, or handed out again by an external NATS
+		// server that lost its consumer's recent state. Never deliver a
+		// message whose final state is stored: its outcome was stored
+		// before any ack. (A single node with its own store skips this read
+		// on first attempts: its cancels apply locally at once.)
 		if st, err := s.st.State(ctx, m.Owner, m.ID); err == nil && st.State.Final() {
 			d.Ack()
 			return nil
@@ -302,9 +307,14 @@ func (s *Server) stateOf(m *store.Message, state pdu.MessageState, errCode uint1
 // not acknowledge the delivery, which then comes back and is settled again.
 func (s *Server) finalize(ctx context.Context, m *store.Message, state pdu.MessageState, errCode uint16) error {
 	st := s.stateOf(m, state, errCode)
-	// Only a delivery at the first attempt, without intermediate
-	// notifications, cannot have met another outcome already.
-	checkOther := state != pdu.StateDelivered || m.Receipt&pdu.RegIntermediate != 0
+	// A delivery at the first attempt, without intermediate notifications,
+	// can have met another outcome only through cancel_sm while the
+	// deliver_sm was with the receiver: on this node its control is known
+	// before its DELETED is recorded; from another node, only the store
+	// knows. (cancel_sm records DELETED under the other key when the
+	// receipt request differs for the two outcomes.)
+	checkOther := state != pdu.StateDelivered || m.Receipt&pdu.RegIntermediate != 0 ||
+		s.control(m.ID) != nil || s.sharedStore()
 	receipt := m.Owner != "" && wantsReceipt(m.Receipt, state)
 	deadline := time.Now().Add(45 * time.Second)
 	delay := 50 * time.Millisecond

@@ -248,6 +248,10 @@ func (s *Server) cleanup() {
 	}
 }
 
+// sharedStore reports whether other nodes may write to the store: it is an
+// external NATS server, or a store handed to this server (WithStore).
+func (s *Server) sharedStore() bool { return s.stOpts.URL != "" || !s.ownSt }
+
 func (s *Server) setHorizon(ctx context.Context) error {
 	mt, st, err := s.st.Horizon(ctx)
 	if err != nil {
