@@ -302,6 +302,7 @@ func (s *Server) submitMulti(ctx context.Context, owner string, p *pdu.SubmitMul
 		}
 	}
 	group := ""
+	var members []string // message ids, one per destination
 	for _, d := range dests {
 		sm := &pdu.SubmitSM{
 			ServiceType: p.ServiceType, SourceAddrTON: p.SourceAddrTON, SourceAddrNPI: p.SourceAddrNPI, SourceAddr: p.SourceAddr,
@@ -325,12 +326,21 @@ func (s *Server) submitMulti(ctx context.Context, owner string, p *pdu.SubmitMul
 		if group == "" {
 			group = id
 		}
+		members = append(members, id)
 	}
 	if group == "" {
 		if len(resp.UnsuccessSMEs) > 0 {
 			return nil, resp.UnsuccessSMEs[0].ErrorStatusCode
 		}
 		return nil, pdu.StatusSubmitFail
+	}
+	if len(members) > 1 {
+		// The messages are stored: a failure here must not make the ESME
+		// submit them again. cancel_sm and replace_sm of the id then reach
+		// only the first destination.
+		if err := s.st.PutGroup(ctx, owner, group, members); err != nil {
+			s.log.Error("smsc: cannot record the destinations of a submit_multi", "id", group, "err", err)
+		}
 	}
 	resp.MessageID = group
 	return resp, nil
@@ -388,8 +398,38 @@ func (s *Server) Query(ctx context.Context, owner, id string) (*MessageInfo, err
 	return info, nil
 }
 
-// Cancel cancels one of owner's undelivered messages (cancel_sm).
+// Cancel cancels one of owner's undelivered messages (cancel_sm). The id of
+// a submit_multi names all its destinations (SMPP v3.4 §4.5.2, §4.9): each
+// one not final yet is cancelled.
 func (s *Server) Cancel(ctx context.Context, owner, id string) error {
+	return s.eachInGroup(ctx, owner, id, func(id string) error { return s.cancelOne(ctx, owner, id) })
+}
+
+// eachInGroup calls fn for id, or, when id answered a submit_multi of
+// several destinations, for each of their ids. It succeeds when fn succeeded
+// at least once, else returns fn's first error.
+func (s *Server) eachInGroup(ctx context.Context, owner, id string, fn func(id string) error) error {
+	members, err := s.st.Group(ctx, owner, id)
+	if err != nil || len(members) < 2 {
+		return fn(id)
+	}
+	var first error
+	done := 0
+	for _, m := range members {
+		if err := fn(m); err == nil {
+			done++
+		} else if first == nil {
+			first = err
+		}
+	}
+	if done == 0 {
+		return first
+	}
+	return nil
+}
+
+// cancelOne cancels one stored message.
+func (s *Server) cancelOne(ctx context.Context, owner, id string) error {
 	info, err := s.Query(ctx, owner, id)
 	if err != nil {
 		return err
@@ -408,8 +448,18 @@ func (s *Server) Cancel(ctx context.Context, owner, id string) error {
 }
 
 // Replace replaces the text, times and receipt request of one of owner's
-// undelivered messages (replace_sm).
+// undelivered messages (replace_sm); for the id of a submit_multi, of each
+// of its destinations not final yet.
 func (s *Server) Replace(ctx context.Context, owner string, p *pdu.ReplaceSM) error {
+	return s.eachInGroup(ctx, owner, p.MessageID, func(id string) error {
+		one := *p
+		one.MessageID = id
+		return s.replaceOne(ctx, owner, &one)
+	})
+}
+
+// replaceOne replaces one stored message.
+func (s *Server) replaceOne(ctx context.Context, owner string, p *pdu.ReplaceSM) error {
 	info, err := s.Query(ctx, owner, p.MessageID)
 	if err != nil {
 		return err

@@ -506,7 +506,6 @@ func TestThroughputLimit(t *testing.T) {
 // submission (SMPP v3.4 §4.5.2, §4.9): cancel_sm with it cancels every
 // destination, each reported DELETED.
 func TestSubmitMultiCancel(t *testing.T) {
-	skipBug(t, "smsc/esme.go submitMulti() returns the first destination's message id as the submit_multi id (Message.Group for the others), but Cancel/Replace/Query look up only that one stored message: cancel_sm of a submit_multi id cancels the first destination and the others are still delivered")
 	t.Parallel()
 	srv := startSMSC(t, opsConfig())
 	addr := srv.SMPPAddr().String()
@@ -537,6 +536,38 @@ func TestSubmitMultiCancel(t *testing.T) {
 	}
 	if n := len(a.receipts(resp.MessageID)); n != 3 {
 		t.Errorf("%d receipts, want 3 DELETED", n)
+	}
+}
+
+// TestSubmitMultiReplace: replace_sm with the message_id of a submit_multi
+// replaces the text for every destination.
+func TestSubmitMultiReplace(t *testing.T) {
+	t.Parallel()
+	srv := startSMSC(t, opsConfig())
+	addr := srv.SMPPAddr().String()
+	a := dialESME(t, addr, "a", "pa", dialOpts{})
+	ctx := context.Background()
+	resp, err := a.sess.SubmitMulti(ctx, &pdu.SubmitMulti{SourceAddr: "100", ShortMessage: []byte("old multi"),
+		DestAddresses: []pdu.DestAddress{
+			{DestFlag: pdu.DestFlagSME, DestinationAddr: "447700000011"},
+			{DestFlag: pdu.DestFlagSME, DestinationAddr: "447700000012"},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.sess.Replace(ctx, &pdu.ReplaceSM{MessageID: resp.MessageID, SourceAddr: "100", ShortMessage: []byte("new multi")}); err != nil {
+		t.Fatalf("replace_sm of the submit_multi: %v", err)
+	}
+	b := dialESME(t, addr, "b", "pb", dialOpts{mode: pdu.BindReceiver})
+	waitQueueDepth(t, srv, "b", 0)
+	waitFor(t, 5*time.Second, "both destinations", func() bool { return len(b.withText("new multi")) == 2 })
+	if n := len(b.withText("old multi")); n != 0 {
+		t.Errorf("%d destinations got the replaced text", n)
+	}
+	// Another account cannot reach the group.
+	c := dialESME(t, addr, "c", "pc", dialOpts{mode: pdu.BindTransmitter})
+	if err := c.sess.Cancel(ctx, &pdu.CancelSM{MessageID: resp.MessageID}); err == nil {
+		t.Error("another account cancelled the submit_multi")
 	}
 }
 

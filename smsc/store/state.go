@@ -78,6 +78,37 @@ func (s *Store) Finalize(ctx context.Context, st *State, receipt, checkOther boo
 	return false, fmt.Errorf("store: finalize %s: contention", st.ID)
 }
 
+// PutGroup records the message ids of the destinations of one submit_multi
+// under the id it was answered with (the first destination's), so that
+// cancel_sm and replace_sm of that id reach every destination (SMPP v3.4
+// §4.5.2). The record lives as long as the messages (the state bucket's
+// retention).
+func (s *Store) PutGroup(ctx context.Context, owner, id string, members []string) error {
+	if _, err := s.state.Put(ctx, groupKey(owner, id), marshal(members)); err != nil {
+		return fmt.Errorf("store: group %s: %w", id, err)
+	}
+	return nil
+}
+
+// Group returns the ids recorded by PutGroup for the owner's id, or
+// ErrNotFound when id is not a submit_multi of several destinations.
+func (s *Store) Group(ctx context.Context, owner, id string) ([]string, error) {
+	e, err := s.state.Get(ctx, groupKey(owner, id))
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: group %s: %w", id, err)
+	}
+	var members []string
+	if err := json.Unmarshal(e.Value(), &members); err != nil {
+		return nil, fmt.Errorf("store: group %s: %w", id, err)
+	}
+	return members, nil
+}
+
+func groupKey(owner, id string) string { return "g." + token(owner) + "." + id }
+
 // State returns the recorded state of the owner's message, or ErrNotFound.
 // A final state wins over an intermediate one (an ENROUTE notification may
 // sit under the receipt key while the final state, receipt-less, sits under
