@@ -165,7 +165,7 @@ func (s *Server) prepare(ctx context.Context, d *store.Delivery) pdu.PDU {
 		// message whose final state is stored: its outcome was stored
 		// before any ack. (A single node with its own store skips this read
 		// on first attempts: its cancels apply locally at once.)
-		if st, err := s.st.State(ctx, m.Owner, m.ID); err == nil && st.State.Final() {
+		if _, err := s.st.FinalState(ctx, m.Owner, m.ID); err == nil {
 			d.Ack()
 			return nil
 		}
@@ -341,7 +341,7 @@ func (s *Server) finalize(ctx context.Context, m *store.Message, state pdu.Messa
 // delivery bit 4).
 func (s *Server) intermediate(ctx context.Context, m *store.Message) {
 	st := s.stateOf(m, pdu.StateEnroute, 0)
-	if err := s.st.PutState(ctx, st, true); err != nil {
+	if err := s.st.PutIntermediate(ctx, st); err != nil {
 		s.log.Error("smsc: cannot record intermediate state", "id", st.ID, "err", err)
 	}
 }
@@ -377,7 +377,7 @@ func (rs *receiverSet) deliverReceipt(r *store.Receipt) {
 func (s *Server) deliverReceiptOne(rs *receiverSet, r *store.Receipt) {
 	ctx := s.ctx
 	st := r.State
-	marker := st.ID + "." + strconv.Itoa(int(st.State))
+	marker := receiptMarker(st.ID, st.State)
 	if r.Attempt > 1 || r.Seq <= s.stHorizon.Load() {
 		if done, err := s.st.ReceiptDelivered(ctx, marker); err == nil && done {
 			r.Ack()
@@ -385,16 +385,14 @@ func (s *Server) deliverReceiptOne(rs *receiverSet, r *store.Receipt) {
 		}
 	}
 	// Not before the submitter has the message_id, and one receipt of a
-	// message at a time (an intermediate notification never after the
-	// final receipt).
+	// message at a time.
 	s.waitGate(ctx, st.Gate)
 	unlock := s.lockReceipts(st.ID)
 	defer unlock()
 	if !st.State.Final() {
-		if cur, err := s.st.State(ctx, st.Owner, st.ID); err == nil && cur.State.Final() && wantsReceipt(st.Receipt, cur.State) {
-			// The final receipt is (or was) on its way: an intermediate
-			// notification after it would confuse the ESME. Without a
-			// final receipt requested, the intermediate is all it gets.
+		// An intermediate notification goes once: the final receipt sends
+		// it first when it is handled first (intermediateFirst).
+		if done, err := s.st.ReceiptDelivered(ctx, marker); err == nil && done {
 			r.Ack()
 			return
 		}
@@ -404,6 +402,61 @@ func (s *Server) deliverReceiptOne(rs *receiverSet, r *store.Receipt) {
 		r.Retry(time.Second)
 		return
 	}
+	err := s.intermediateFirst(ctx, rs, sess, st)
+	if err == nil {
+		err = s.sendReceipt(ctx, rs, sess, st, marker)
+	}
+	if err == nil {
+		r.Ack()
+		return
+	}
+	var status pdu.Status
+	if errors.As(err, &status) && !status.Temporary() {
+		s.log.Warn("smsc: receipt refused by the ESME; dropped", "account", rs.id, "id", st.ID, "status", status.String())
+		r.Ack()
+		return
+	}
+	if ctx.Err() != nil {
+		r.Retry(0)
+		return
+	}
+	r.Retry(s.backoff(r.Attempt))
+}
+
+// receiptMarker names the record that says a receipt of the message in
+// that state was delivered.
+func receiptMarker(id string, state pdu.MessageState) string {
+	return id + "." + strconv.Itoa(int(state))
+}
+
+// intermediateFirst sends, before the final receipt of a message that asked
+// for intermediate notifications, its ENROUTE notification when that is
+// stored and not delivered yet: an ESME must never get it after the final
+// receipt, and the final outcome may be recorded before the notification's
+// own turn comes. A refusal by the ESME is not retried.
+func (s *Server) intermediateFirst(ctx context.Context, rs *receiverSet, sess *smpp.Session, st *store.State) error {
+	if !st.State.Final() || st.Receipt&pdu.RegIntermediate == 0 {
+		return nil
+	}
+	marker := receiptMarker(st.ID, pdu.StateEnroute)
+	if done, err := s.st.ReceiptDelivered(ctx, marker); err != nil || done {
+		return nil
+	}
+	ist, err := s.st.IntermediateState(ctx, st.Owner, st.ID)
+	if err != nil {
+		return nil // none was stored
+	}
+	err = s.sendReceipt(ctx, rs, sess, ist, marker)
+	var status pdu.Status
+	if errors.As(err, &status) && !status.Temporary() {
+		return nil
+	}
+	return err
+}
+
+// sendReceipt sends the receipt (or intermediate notification) of st on
+// sess and records its delivery under marker.
+func (s *Server) sendReceipt(ctx context.Context, rs *receiverSet, sess *smpp.Session, st *store.State, marker string) error {
 	rid := st.ID
 	if st.ReceiptID != "" {
 		rid = st.ReceiptID
@@ -424,29 +477,17 @@ func (s *Server) deliverReceiptOne(rs *receiverSet, r *store.Receipt) {
 	if st.UserRef != nil && v34 {
 		dsm.TLVs.SetUserMessageReference(*st.UserRef)
 	}
-	_, err := sess.Send(ctx, dsm)
-	if err == nil {
-		s.stats.receipts.Add(1)
-		if s.watching() {
-			s.emit(Event{Type: "receipt", Account: rs.id, ID: rid, State: st.State.String(), From: st.Dest.Addr, To: st.Source.Addr})
-		}
-		if err := s.st.MarkReceiptDelivered(ctx, marker); err != nil {
-			s.log.Error("smsc: cannot record receipt delivery", "id", st.ID, "err", err)
-		}
-		r.Ack()
-		return
+	if _, err := sess.Send(ctx, dsm); err != nil {
+		return err
 	}
-	var status pdu.Status
-	if errors.As(err, &status) && !status.Temporary() {
-		s.log.Warn("smsc: receipt refused by the ESME; dropped", "account", rs.id, "id", st.ID, "status", status.String())
-		r.Ack()
-		return
+	s.stats.receipts.Add(1)
+	if s.watching() {
+		s.emit(Event{Type: "receipt", Account: rs.id, ID: rid, State: st.State.String(), From: st.Dest.Addr, To: st.Source.Addr})
 	}
-	if ctx.Err() != nil {
-		r.Retry(0)
-		return
+	if err := s.st.MarkReceiptDelivered(ctx, marker); err != nil {
+		s.log.Error("smsc: cannot record receipt delivery", "id", st.ID, "err", err)
 	}
-	r.Retry(s.backoff(r.Attempt))
+	return nil
 }
 
 func pad3(n uint16) string {

@@ -23,10 +23,16 @@ func stateKey(owner, id string, receipt bool) string {
 	return k + token(owner) + "." + id
 }
 
-// PutState records the latest state of a message, overwriting any earlier
-// one. With receipt set the record is also queued as a receipt for the owner.
-func (s *Store) PutState(ctx context.Context, st *State, receipt bool) error {
-	_, err := s.state.Put(ctx, stateKey(st.Owner, st.ID, receipt), encodeState(st))
+// intermediateKey is i.<owner>.<id>: an intermediate notification has a
+// key of its own, so that a final state following it quickly cannot replace
+// it (the bucket keeps one revision per key) before the owner's receipt
+// consumer took it.
+func intermediateKey(owner, id string) string { return "i." + token(owner) + "." + id }
+
+// PutIntermediate records a non-final state of a message (ENROUTE) and
+// queues it as an intermediate notification for the owner.
+func (s *Store) PutIntermediate(ctx context.Context, st *State) error {
+	_, err := s.state.Put(ctx, intermediateKey(st.Owner, st.ID), encodeState(st))
 	if err != nil {
 		return fmt.Errorf("store: state %s: %w", st.ID, err)
 	}
@@ -109,12 +115,26 @@ func (s *Store) Group(ctx context.Context, owner, id string) ([]string, error) {
 
 func groupKey(owner, id string) string { return "g." + token(owner) + "." + id }
 
-// State returns the recorded state of the owner's message, or ErrNotFound.
-// A final state wins over an intermediate one (an ENROUTE notification may
-// sit under the receipt key while the final state, receipt-less, sits under
-// the other).
+// State returns the recorded state of the owner's message, or ErrNotFound:
+// the final state when there is one (under either key), else the latest
+// intermediate one.
 func (s *Store) State(ctx context.Context, owner, id string) (*State, error) {
-	var found *State
+	st, err := s.FinalState(ctx, owner, id)
+	if !errors.Is(err, ErrNotFound) {
+		return st, err
+	}
+	return s.IntermediateState(ctx, owner, id)
+}
+
+// IntermediateState returns the intermediate state recorded for the
+// owner's message (PutIntermediate), or ErrNotFound.
+func (s *Store) IntermediateState(ctx context.Context, owner, id string) (*State, error) {
+	return s.getState(ctx, intermediateKey(owner, id))
+}
+
+// FinalState returns the final state recorded for the owner's message, or
+// ErrNotFound while there is none.
+func (s *Store) FinalState(ctx context.Context, owner, id string) (*State, error) {
 	for _, receipt := range [2]bool{true, false} {
 		st, err := s.getState(ctx, stateKey(owner, id, receipt))
 		if errors.Is(err, ErrNotFound) {
@@ -126,14 +146,8 @@ func (s *Store) State(ctx context.Context, owner, id string) (*State, error) {
 		if st.State.Final() {
 			return st, nil
 		}
-		if found == nil {
-			found = st
-		}
 	}
-	if found == nil {
-		return nil, ErrNotFound
-	}
-	return found, nil
+	return nil, ErrNotFound
 }
 
 func (s *Store) getState(ctx context.Context, key string) (*State, error) {
@@ -176,8 +190,11 @@ func (s *Store) ensureReceipts(ctx context.Context, owner string, o ConsumeOptio
 		o.AckWait = 60 * time.Second
 	}
 	c, err := s.jsc.CreateOrUpdateConsumer(ctx, "KV_"+s.kvState, jetstream.ConsumerConfig{
-		Durable:       "dlr_" + token(owner),
-		FilterSubject: "$KV." + s.kvState + ".r." + token(owner) + ".*",
+		Durable: "dlr_" + token(owner),
+		FilterSubjects: []string{
+			"$KV." + s.kvState + ".r." + token(owner) + ".*",
+			"$KV." + s.kvState + ".i." + token(owner) + ".*",
+		},
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       o.AckWait,
 		MaxAckPending: o.MaxPending,

@@ -360,11 +360,11 @@ func TestFinalizeExactlyOnce(t *testing.T) {
 	for round, withIntermediate := range []bool{false, true} {
 		id := strconv.Itoa(100 + round)
 		if withIntermediate {
-			if err := s.PutState(ctx, state("acc", id, pdu.StateEnroute), true); err != nil {
+			if err := s.PutIntermediate(ctx, state("acc", id, pdu.StateEnroute)); err != nil {
 				t.Fatal(err)
 			}
 			if st, err := s.State(ctx, "acc", id); err != nil || st.State != pdu.StateEnroute {
-				t.Fatalf("State after PutState: %v %v", st, err)
+				t.Fatalf("State after PutIntermediate: %v %v", st, err)
 			}
 		}
 		states := []pdu.MessageState{pdu.StateDelivered, pdu.StateExpired, pdu.StateDeleted, pdu.StateUndeliverable}
@@ -418,7 +418,7 @@ func TestFinalizeAfterIntermediateWithoutReceipt(t *testing.T) {
 	t.Parallel()
 	s := tempStore(t)
 	ctx := context.Background()
-	if err := s.PutState(ctx, state("acc", "5", pdu.StateEnroute), true); err != nil {
+	if err := s.PutIntermediate(ctx, state("acc", "5", pdu.StateEnroute)); err != nil {
 		t.Fatal(err)
 	}
 	if ok, err := s.Finalize(ctx, state("acc", "5", pdu.StateDelivered), false, true); !ok || err != nil {
