@@ -183,15 +183,12 @@ func (dc Decoder) Decode(frame []byte) (Header, PDU, error) {
 	case CmdSubmitSM, CmdDeliverSM:
 		// One allocation holds the body and its strings (smBox).
 		box := new(smBox)
-		if box.p.decodeFast(body, !dc.Lenient, &box.s) {
-			if h.ID == CmdDeliverSM {
-				return h, (*DeliverSM)(&box.p), nil
-			}
-			return h, &box.p, nil
-		}
 		p = &box.p
 		if h.ID == CmdDeliverSM {
 			p = (*DeliverSM)(&box.p)
+		}
+		if box.p.decodeFast(body, !dc.Lenient, &box.s) {
+			return h, p, nil
 		}
 	default:
 		if p = newFast(h.ID); p == nil {
