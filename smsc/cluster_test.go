@@ -132,3 +132,84 @@ func TestCluster(t *testing.T) {
 	}
 	t.Logf("node 1 delivered %d, node 2 %d", len(b1.messages()), len(b2.messages())-1)
 }
+
+// TestClusterMaxBinds: an account's max_binds holds across the nodes that
+// share one NATS: places taken on one node are counted on the other, and a
+// session that ends (unbind or abrupt close) gives its place back to any
+// node.
+func TestClusterMaxBinds(t *testing.T) {
+	t.Parallel()
+	ns := startNATS(t)
+	cfg := func(node string) Config {
+		return Config{Node: node, Accounts: []Account{{SystemID: "m", Password: "pm", MaxBinds: 2}}}
+	}
+	opt := WithStoreOptions(store.Options{URL: ns.ClientURL()})
+	n1 := startSMSC(t, cfg("n1"), opt)
+	n2 := startSMSC(t, cfg("n2"), opt)
+	addr1, addr2 := n1.SMPPAddr().String(), n2.SMPPAddr().String()
+	trx := dialOpts{}
+
+	first := dialESME(t, addr1, "m", "pm", trx)
+	second := dialESME(t, addr2, "m", "pm", trx)
+	wantBind(t, addr1, "m", "pm", trx, pdu.StatusBindFail)
+	wantBind(t, addr2, "m", "pm", dialOpts{mode: pdu.BindReceiver}, pdu.StatusBindFail)
+	if n, err := n1.Store().Binds(t.Context(), "m", time.Now()); err != nil || n != 2 {
+		t.Fatalf("places held: %d, %v; want 2", n, err)
+	}
+
+	// The place of a session unbound on node 1 can be taken on node 2.
+	if err := first.sess.Unbind(t.Context()); err != nil {
+		t.Fatalf("unbind: %v", err)
+	}
+	var third *esme
+	waitFor(t, 5*time.Second, "the place to be free on the other node", func() bool {
+		var err error
+		third, err = tryDialESME(t, addr2, "m", "pm", trx)
+		return err == nil
+	})
+	wantBind(t, addr1, "m", "pm", trx, pdu.StatusBindFail)
+
+	// ...and after an abrupt close on node 2, on node 1.
+	second.sess.Close()
+	waitFor(t, 5*time.Second, "the place of a closed session to be free", func() bool {
+		e, err := tryDialESME(t, addr1, "m", "pm", trx)
+		return err == nil && e != nil
+	})
+	wantBind(t, addr2, "m", "pm", trx, pdu.StatusBindFail)
+	third.sess.Close()
+}
+
+// TestClusterMaxBindsLease: the places of a node that died (here one put in
+// the store directly, never renewed) are free again when their lease ends,
+// while the places of live sessions are renewed and stay taken.
+func TestClusterMaxBindsLease(t *testing.T) {
+	t.Parallel()
+	ns := startNATS(t)
+	const lease = 600 * time.Millisecond
+	cfg := Config{Node: "n1", Accounts: []Account{{SystemID: "m", Password: "pm", MaxBinds: 2}}}
+	n1 := startSMSC(t, cfg, WithStoreOptions(store.Options{URL: ns.ClientURL()}), withBindLease(lease))
+	addr := n1.SMPPAddr().String()
+	live := dialESME(t, addr, "m", "pm", dialOpts{})
+	if ok, err := n1.Store().AcquireBind(t.Context(), "m", "n9-1@dead", 2, lease, time.Now()); !ok || err != nil {
+		t.Fatalf("ghost place: %v %v", ok, err)
+	}
+	wantBind(t, addr, "m", "pm", dialOpts{}, pdu.StatusBindFail)
+	start := time.Now()
+	var next *esme
+	waitFor(t, 10*time.Second, "the dead node's place to expire", func() bool {
+		var err error
+		next, err = tryDialESME(t, addr, "m", "pm", dialOpts{})
+		return err == nil
+	})
+	if took := time.Since(start); took < lease/2 {
+		t.Errorf("the ghost place was free after %v, before its lease of %v", took, lease)
+	}
+	// Several leases later both live places are still held: renewed.
+	time.Sleep(3 * lease)
+	if n, err := n1.Store().Binds(t.Context(), "m", time.Now()); err != nil || n != 2 {
+		t.Fatalf("places held after 3 leases: %d, %v; want the 2 live sessions", n, err)
+	}
+	wantBind(t, addr, "m", "pm", dialOpts{}, pdu.StatusBindFail)
+	live.sess.Close()
+	next.sess.Close()
+}

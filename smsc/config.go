@@ -77,7 +77,8 @@ type Account struct {
 	Password string `yaml:"password" json:"password,omitempty"`
 	// BindModes allowed: any of "tx", "rx", "trx" (default all).
 	BindModes []string `yaml:"bind_modes" json:"bind_modes,omitempty"`
-	// MaxBinds limits concurrent sessions of the account on a node (0: no limit).
+	// MaxBinds limits concurrent sessions of the account (0: no limit),
+	// across every node that shares the store (binds.go).
 	MaxBinds int `yaml:"max_binds" json:"max_binds,omitempty"`
 	// AllowIPs restricts binds to these CIDRs or addresses (default any).
 	AllowIPs []string `yaml:"allow_ips" json:"allow_ips,omitempty"`

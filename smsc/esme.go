@@ -69,11 +69,26 @@ func (s *Server) bind(ctx context.Context, sess *smpp.Session, req *pdu.Bind) (s
 	}
 	s.binds[req.SystemID]++
 	s.mu.Unlock()
+	sid := s.cfg.Node + "-" + strconv.FormatUint(s.sessID.Add(1), 10)
+	if s.clusterBindsOn(acc) {
+		ok, err := s.acquirePlace(ctx, acc, s.placeHolder(sid))
+		if !ok || err != nil {
+			s.mu.Lock()
+			s.binds[req.SystemID]--
+			s.mu.Unlock()
+			if err != nil {
+				log.Error("smsc: cannot count the account's binds across nodes", "err", err)
+				return fail(pdu.StatusBindFail, "max_binds not checkable", false)
+			}
+			return fail(pdu.StatusBindFail, "max_binds reached across nodes", false)
+		}
+		sess.SetValue(ctxBindPlace{}, true)
+	}
 	s.lock.succeed(ip)
 	s.lock.succeed(idKey)
 	s.stats.binds.Add(1)
 	sess.SetValue(ctxAccount{}, req.SystemID)
-	sess.SetValue(ctxSessID{}, s.cfg.Node+"-"+strconv.FormatUint(s.sessID.Add(1), 10))
+	sess.SetValue(ctxSessID{}, sid)
 	if req.Mode.CanReceive() {
 		// Start delivering once bind_resp is queued (connState → Bound).
 		sess.SetValue(ctxReceiver{}, true)

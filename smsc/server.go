@@ -2,6 +2,7 @@ package smsc
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -51,7 +52,11 @@ type Server struct {
 	events eventHub
 	phones phones
 	sessID atomic.Uint64
-	front  front // HTTP front door: tokens, idempotency keys, webhooks (webhook.go)
+	// instance is random per process: with the session id it names a
+	// max_binds place uniquely even when two nodes share a configured name.
+	instance  string
+	bindLease time.Duration // of a max_binds place in a shared store (binds.go)
+	front     front         // HTTP front door: tokens, idempotency keys, webhooks (webhook.go)
 	// Records at or below these sequences were possibly handed out before a
 	// crash: their deliveries are checked against the stored outcome.
 	mtHorizon, stHorizon atomic.Uint64
@@ -100,6 +105,8 @@ func New(cfg Config, opts ...Option) (*Server, error) {
 		binds:     map[string]int{},
 		ctrls:     map[string]*store.Control{},
 		stOpts:    store.Options{Dir: "data"},
+		instance:  rand.Text()[:8],
+		bindLease: defaultBindLease,
 	}
 	for _, o := range opts {
 		o(s)
@@ -201,6 +208,10 @@ func (s *Server) Start(ctx context.Context) error {
 	s.workers.Add(2)
 	go s.outbindLoop()
 	go s.expiryLoop()
+	if s.sharedStore() {
+		s.workers.Add(1)
+		go s.bindsLoop()
+	}
 	s.started = true
 	s.log.Info("smsc: started", "smpp", l.Addr().String(), "node", s.cfg.Node)
 	return nil
@@ -306,6 +317,9 @@ func (s *Server) connState(sess *smpp.Session, st smpp.State) {
 		rs.remove(sess)
 	}
 	sid, _ := sess.Value(ctxSessID{}).(string)
+	if _, ok := sess.Value(ctxBindPlace{}).(bool); ok {
+		s.releasePlace(id, s.placeHolder(sid))
+	}
 	s.emit(Event{Type: "unbound", Account: id, Session: sid, Mode: sess.Mode().String()})
 }
 

@@ -104,6 +104,7 @@ type Store struct {
 	state    jetstream.KeyValue
 	ctrl     jetstream.KeyValue
 	accounts jetstream.KeyValue
+	binds    jetstream.KeyValue // bound sessions per account, for max_binds across nodes
 
 	prefix  string // lower-case subject prefix
 	mtName  string
@@ -271,6 +272,9 @@ func (s *Store) setup(ctx context.Context) error {
 		return err
 	}
 	if s.accounts, err = kv(s.opts.Prefix+"_ACCOUNTS", 0, 5); err != nil {
+		return err
+	}
+	if s.binds, err = kv(s.opts.Prefix+"_BINDS", 0, 1); err != nil {
 		return err
 	}
 	return nil
