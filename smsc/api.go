@@ -307,14 +307,27 @@ func (s *Server) Sessions() []SessionInfo {
 	return out
 }
 
-// Kick unbinds one session (admin).
+// Kick unbinds one session (admin): of this node, or of another node that
+// shares the store.
 func (s *Server) Kick(ctx context.Context, id string) error {
-	for _, sess := range s.smpp.Sessions() {
-		if v, _ := sess.Value(ctxSessID{}).(string); v == id {
-			return sess.Unbind(ctx)
-		}
+	if s.kickLocal(ctx, id) || s.kickRemote(ctx, id) {
+		return nil
 	}
 	return &FieldError{"id", "no such session"}
+}
+
+// kickLocal unbinds this node's session id and reports whether it had it.
+func (s *Server) kickLocal(ctx context.Context, id string) bool {
+	if s.smpp == nil {
+		return false
+	}
+	for _, sess := range s.smpp.Sessions() {
+		if v, _ := sess.Value(ctxSessID{}).(string); v == id {
+			sess.Unbind(ctx)
+			return true
+		}
+	}
+	return false
 }
 
 // Accounts returns the accounts (passwords as their bcrypt hashes).

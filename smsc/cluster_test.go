@@ -7,6 +7,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 
+	"github.com/smppstack/smpp"
 	"github.com/smppstack/smpp/pdu"
 	"github.com/smppstack/smpp/smsc/store"
 )
@@ -212,4 +213,48 @@ func TestClusterMaxBindsLease(t *testing.T) {
 	wantBind(t, addr, "m", "pm", dialOpts{}, pdu.StatusBindFail)
 	live.sess.Close()
 	next.sess.Close()
+}
+
+// TestClusterSessions: every node lists the sessions of all the nodes that
+// share the store, and unbinds a session of another node on request.
+func TestClusterSessions(t *testing.T) {
+	t.Parallel()
+	ns := startNATS(t)
+	cfg := func(node string) Config {
+		return Config{Node: node, Accounts: []Account{
+			{SystemID: "a", Password: "pa"},
+			{SystemID: "b", Password: "pb", Addresses: []string{"4477*"}},
+		}}
+	}
+	opt := WithStoreOptions(store.Options{URL: ns.ClientURL()})
+	n1 := startSMSC(t, cfg("n1"), opt)
+	n2 := startSMSC(t, cfg("n2"), opt)
+	dialESME(t, n1.SMPPAddr().String(), "a", "pa", dialOpts{})
+	b := dialESME(t, n2.SMPPAddr().String(), "b", "pb", dialOpts{mode: pdu.BindReceiver})
+	ctx := t.Context()
+	for _, n := range []*Server{n1, n2} {
+		got := map[string]string{} // system_id → node
+		for _, si := range n.ClusterSessions(ctx) {
+			got[si.SystemID] = si.Node
+		}
+		if len(got) != 2 || got["a"] != "n1" || got["b"] != "n2" {
+			t.Fatalf("node %s lists %v, want a on n1 and b on n2", n.cfg.Node, got)
+		}
+	}
+	var bid string
+	for _, si := range n2.Sessions() {
+		bid = si.ID
+	}
+	if err := n1.Kick(ctx, bid); err != nil {
+		t.Fatalf("n1 kicks n2's session %s: %v", bid, err)
+	}
+	waitFor(t, 5*time.Second, "the kicked session to end", func() bool {
+		return b.sess.State() == smpp.StateClosed && len(n2.Sessions()) == 0
+	})
+	if err := n1.Kick(ctx, "n2-999"); err == nil {
+		t.Error("kicking an unknown session of another node succeeded")
+	}
+	if err := n1.Kick(ctx, "nowhere-1"); err == nil {
+		t.Error("kicking a session of an unknown node succeeded")
+	}
 }

@@ -56,6 +56,7 @@ type Server struct {
 	// max_binds place uniquely even when two nodes share a configured name.
 	instance  string
 	bindLease time.Duration // of a max_binds place in a shared store (binds.go)
+	stopNode  func()        // stops answering other nodes (nodes.go)
 	front     front         // HTTP front door: tokens, idempotency keys, webhooks (webhook.go)
 	// Records at or below these sequences were possibly handed out before a
 	// crash: their deliveries are checked against the stored outcome.
@@ -212,6 +213,9 @@ func (s *Server) Start(ctx context.Context) error {
 		s.workers.Add(1)
 		go s.bindsLoop()
 	}
+	if err := s.serveNode(); err != nil {
+		s.log.Warn("smsc: other nodes cannot list or unbind this node's sessions", "err", err)
+	}
 	s.started = true
 	s.log.Info("smsc: started", "smpp", l.Addr().String(), "node", s.cfg.Node)
 	return nil
@@ -243,6 +247,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) cleanup() {
 	if s.cancel != nil {
 		s.cancel()
+	}
+	if s.stopNode != nil {
+		s.stopNode()
 	}
 	s.mu.Lock()
 	for _, rs := range s.receivers {

@@ -280,7 +280,7 @@ func mergePatch(doc, patch map[string]any) map[string]any {
 }
 
 // disableAccount disables the account (it is kept, so its messages and
-// history stay readable) and unbinds its sessions on this node.
+// history stay readable) and unbinds its sessions on every node.
 func (a *api) disableAccount(w http.ResponseWriter, r *http.Request, _ principal) {
 	id := r.PathValue("system_id")
 	cur, ok := a.findAccount(id)
@@ -294,7 +294,7 @@ func (a *api) disableAccount(w http.ResponseWriter, r *http.Request, _ principal
 		a.fail(w, r, err)
 		return
 	}
-	for _, s := range a.b.Sessions() {
+	for _, s := range a.b.ClusterSessions(r.Context()) {
 		if s.SystemID == id {
 			a.b.Kick(r.Context(), s.ID)
 		}
@@ -303,7 +303,7 @@ func (a *api) disableAccount(w http.ResponseWriter, r *http.Request, _ principal
 	writeJSON(w, http.StatusOK, toAccountView(c))
 }
 
-// Session is a bound SMPP session of this node.
+// Session is a bound SMPP session of one of the cluster's nodes.
 type Session struct {
 	ID       string    `json:"id"`
 	SystemID string    `json:"system_id"`
@@ -322,7 +322,7 @@ type Session struct {
 
 func (a *api) listSessions(w http.ResponseWriter, r *http.Request, _ principal) {
 	out := []Session{}
-	for _, s := range a.b.Sessions() {
+	for _, s := range a.b.ClusterSessions(r.Context()) {
 		out = append(out, Session{
 			ID: s.ID, SystemID: s.SystemID, Mode: s.Mode, State: s.State, Remote: s.Remote, Node: s.Node,
 			BoundAt: s.BoundAt, Sent: s.Stats.Sent, Received: s.Stats.Received, InFlight: s.Stats.InFlight,
@@ -334,14 +334,6 @@ func (a *api) listSessions(w http.ResponseWriter, r *http.Request, _ principal) 
 
 func (a *api) kickSession(w http.ResponseWriter, r *http.Request, _ principal) {
 	id := r.PathValue("id")
-	found := false
-	for _, s := range a.b.Sessions() {
-		found = found || s.ID == id
-	}
-	if !found {
-		a.fail(w, r, errf(http.StatusNotFound, "id", "no such session on this node"))
-		return
-	}
 	if err := a.b.Kick(r.Context(), id); err != nil {
 		var fe *smsc.FieldError
 		if errors.As(err, &fe) {

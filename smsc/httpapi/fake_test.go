@@ -32,6 +32,7 @@ func (f *fake) SMPPAddr() net.Addr                                 { return f.ad
 func (f *fake) Accounts() []smsc.Account                           { return nil }
 func (f *fake) Stats() smsc.Stats                                  { return smsc.Stats{} }
 func (f *fake) Sessions() []smsc.SessionInfo                       { return nil }
+func (f *fake) ClusterSessions(context.Context) []smsc.SessionInfo { return nil }
 func (f *fake) WebhookStats() smsc.WebhookStats                    { return smsc.WebhookStats{} }
 
 // PDUCounts makes the fake a PDUCounter.

@@ -83,6 +83,7 @@ type Admin interface {
 	Accounts() []smsc.Account
 	PutAccount(ctx context.Context, a smsc.Account) error
 	Sessions() []smsc.SessionInfo
+	ClusterSessions(ctx context.Context) []smsc.SessionInfo
 	Kick(ctx context.Context, id string) error
 	Network() smsc.NetworkConfig
 	SetNetwork(cfg smsc.NetworkConfig) error

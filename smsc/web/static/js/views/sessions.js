@@ -1,4 +1,4 @@
-// Live sessions: the SMPP binds of this node, with PDU rates computed from
+// Live sessions: the SMPP binds of every node of the cluster, with PDU rates computed from
 // the deltas of their counters between two polls, and a kick button.
 
 import * as api from '../api.js';

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+)
+
+// Requests between the nodes that share a store, over its NATS connection:
+// the admin's view of the cluster's sessions, and an unbind of a session
+// held by another node. Subjects: <prefix>.nodes.sessions (every node
+// answers) and <prefix>.nodes.<node>.kick (the node named answers).
+
+// NodeHandlers answer the requests of other nodes.
+type NodeHandlers struct {
+	// Sessions returns this node's sessions, encoded by the caller.
+	Sessions func() []byte
+	// Kick unbinds this node's session id and reports whether it had it.
+	Kick func(ctx context.Context, id string) bool
+}
+
+// ServeNode answers other nodes' requests for the node named node until
+// the returned stop is called.
+func (s *Store) ServeNode(node string, h NodeHandlers) (stop func(), err error) {
+	sub1, err := s.nc.Subscribe(s.prefix+".nodes.sessions", func(m *nats.Msg) {
+		m.Respond(h.Sessions())
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: serve node: %w", err)
+	}
+	sub2, err := s.nc.Subscribe(s.prefix+".nodes."+token(node)+".kick", func(m *nats.Msg) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if h.Kick(ctx, string(m.Data)) {
+			m.Respond([]byte("ok"))
+			return
+		}
+		m.Respond([]byte("none"))
+	})
+	if err != nil {
+		sub1.Unsubscribe()
+		return nil, fmt.Errorf("store: serve node: %w", err)
+	}
+	return func() { sub1.Unsubscribe(); sub2.Unsubscribe() }, nil
+}
+
+// GatherSessions asks every node for its sessions and returns the answers
+// that arrive within wait (the number of nodes is not known: a node that
+// answers later is left out).
+func (s *Store) GatherSessions(ctx context.Context, wait time.Duration) ([][]byte, error) {
+	inbox := nats.NewInbox()
+	ch := make(chan *nats.Msg, 64)
+	sub, err := s.nc.ChanSubscribe(inbox, ch)
+	if err != nil {
+		return nil, fmt.Errorf("store: sessions: %w", err)
+	}
+	defer sub.Unsubscribe()
+	if err := s.nc.PublishRequest(s.prefix+".nodes.sessions", inbox, nil); err != nil {
+		return nil, fmt.Errorf("store: sessions: %w", err)
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	var out [][]byte
+	for {
+		select {
+		case m := <-ch:
+			out = append(out, m.Data)
+		case <-t.C:
+			return out, nil
+		case <-ctx.Done():
+			return out, ctx.Err()
+		}
+	}
+}
+
+// KickOnNode asks node to unbind its session id and reports whether it
+// had it.
+func (s *Store) KickOnNode(ctx context.Context, node, id string) (bool, error) {
+	m, err := s.nc.RequestWithContext(ctx, s.prefix+".nodes."+token(node)+".kick", []byte(id))
+	if err != nil {
+		return false, fmt.Errorf("store: kick on %s: %w", node, err)
+	}
+	return string(m.Data) == "ok", nil
+}
