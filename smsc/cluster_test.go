@@ -258,3 +258,38 @@ func TestClusterSessions(t *testing.T) {
 		t.Error("kicking a session of an unknown node succeeded")
 	}
 }
+
+// TestClusterEvents: a subscriber on one node sees the live events of the
+// other nodes that share the store; a node nobody watches publishes none.
+func TestClusterEvents(t *testing.T) {
+	t.Parallel()
+	ns := startNATS(t)
+	cfg := func(node string) Config {
+		return Config{Node: node, Accounts: []Account{{SystemID: "a", Password: "pa"}}}
+	}
+	opt := WithStoreOptions(store.Options{URL: ns.ClientURL()})
+	n1 := startSMSC(t, cfg("n1"), opt)
+	n2 := startSMSC(t, cfg("n2"), opt)
+	if n1.remoteWatching() || n2.remoteWatching() {
+		t.Fatal("a node publishes events before anyone watches")
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	events := n1.Subscribe(ctx)
+	waitFor(t, 5*time.Second, "node 2 to hear that node 1 is watched", n2.remoteWatching)
+	if n1.remoteWatching() {
+		t.Error("node 1 publishes its events though only node 1 watches")
+	}
+	dialESME(t, n2.SMPPAddr().String(), "a", "pa", dialOpts{})
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case e := <-events:
+			if e.Type == "bound" && e.Node == "n2" && e.Account == "a" {
+				return
+			}
+		case <-deadline:
+			t.Fatal("node 1's subscriber did not see the bind on node 2")
+		}
+	}
+}

@@ -54,10 +54,11 @@ type Server struct {
 	sessID atomic.Uint64
 	// instance is random per process: with the session id it names a
 	// max_binds place uniquely even when two nodes share a configured name.
-	instance  string
-	bindLease time.Duration // of a max_binds place in a shared store (binds.go)
-	stopNode  func()        // stops answering other nodes (nodes.go)
-	front     front         // HTTP front door: tokens, idempotency keys, webhooks (webhook.go)
+	instance   string
+	bindLease  time.Duration // of a max_binds place in a shared store (binds.go)
+	stopNode   func()        // stops answering other nodes (nodes.go)
+	stopEvents func()        // stops exchanging events with other nodes (events.go)
+	front      front         // HTTP front door: tokens, idempotency keys, webhooks (webhook.go)
 	// Records at or below these sequences were possibly handed out before a
 	// crash: their deliveries are checked against the stored outcome.
 	mtHorizon, stHorizon atomic.Uint64
@@ -216,6 +217,9 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.serveNode(); err != nil {
 		s.log.Warn("smsc: other nodes cannot list or unbind this node's sessions", "err", err)
 	}
+	if err := s.clusterEvents(); err != nil {
+		s.log.Warn("smsc: live events stay on this node", "err", err)
+	}
 	s.started = true
 	s.log.Info("smsc: started", "smpp", l.Addr().String(), "node", s.cfg.Node)
 	return nil
@@ -250,6 +254,9 @@ func (s *Server) cleanup() {
 	}
 	if s.stopNode != nil {
 		s.stopNode()
+	}
+	if s.stopEvents != nil {
+		s.stopEvents()
 	}
 	s.mu.Lock()
 	for _, rs := range s.receivers {

@@ -43,6 +43,7 @@ func (s *Store) ServeNode(node string, h NodeHandlers) (stop func(), err error) 
 		sub1.Unsubscribe()
 		return nil, fmt.Errorf("store: serve node: %w", err)
 	}
+	s.nc.FlushTimeout(5 * time.Second) // the server knows the subscriptions before Start returns
 	return func() { sub1.Unsubscribe(); sub2.Unsubscribe() }, nil
 }
 
@@ -83,4 +84,31 @@ func (s *Store) KickOnNode(ctx context.Context, node, id string) (bool, error) {
 		return false, fmt.Errorf("store: kick on %s: %w", node, err)
 	}
 	return string(m.Data) == "ok", nil
+}
+
+// Live events across nodes: a node whose events someone watches announces
+// it (AnnounceWatch, <prefix>.events.want), and the nodes that heard it
+// publish their events (PublishEvent, <prefix>.events) for a while.
+
+// AnnounceWatch tells the other nodes that events are watched here; b
+// identifies this node.
+func (s *Store) AnnounceWatch(b []byte) error { return s.nc.Publish(s.prefix+".events.want", b) }
+
+// PublishEvent sends one encoded event to the nodes that watch.
+func (s *Store) PublishEvent(b []byte) error { return s.nc.Publish(s.prefix+".events", b) }
+
+// SubscribeEvents calls onWant for every announcement and onEvent for every
+// event published by any node (this one's included) until stop.
+func (s *Store) SubscribeEvents(onWant, onEvent func([]byte)) (stop func(), err error) {
+	sub1, err := s.nc.Subscribe(s.prefix+".events.want", func(m *nats.Msg) { onWant(m.Data) })
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	sub2, err := s.nc.Subscribe(s.prefix+".events", func(m *nats.Msg) { onEvent(m.Data) })
+	if err != nil {
+		sub1.Unsubscribe()
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	s.nc.FlushTimeout(5 * time.Second)
+	return func() { sub1.Unsubscribe(); sub2.Unsubscribe() }, nil
 }
