@@ -51,36 +51,26 @@ func (s *Server) releasePlace(account, holder string) {
 	}
 }
 
-// bindsLoop renews the places of this node's sessions every third of the
-// lease.
-func (s *Server) bindsLoop() {
-	defer s.workers.Done()
-	t := time.NewTicker(s.bindLease / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
+// renewPlaces renews the places of this node's sessions; it runs every
+// third of the lease.
+func (s *Server) renewPlaces() {
+	held := map[string][]string{} // account → its sessions holding a place
+	for _, sess := range s.smpp.Sessions() {
+		if sess.State() == smpp.StateClosed {
+			continue
 		}
-		held := map[string][]string{} // account → its sessions holding a place
-		for _, sess := range s.smpp.Sessions() {
-			if sess.State() == smpp.StateClosed {
-				continue
-			}
-			if _, ok := sess.Value(ctxBindPlace{}).(bool); !ok {
-				continue
-			}
-			acc, _ := sess.Value(ctxAccount{}).(string)
-			sid, _ := sess.Value(ctxSessID{}).(string)
-			held[acc] = append(held[acc], s.placeHolder(sid))
+		if _, ok := sess.Value(ctxBindPlace{}).(bool); !ok {
+			continue
 		}
-		for acc, sids := range held {
-			ctx, cancel := context.WithTimeout(s.ctx, s.bindLease/3)
-			if err := s.st.RenewBinds(ctx, acc, sids, s.bindLease, s.now()); err != nil {
-				s.log.Warn("smsc: cannot renew max_binds places", "account", acc, "err", err)
-			}
-			cancel()
+		acc, _ := sess.Value(ctxAccount{}).(string)
+		sid, _ := sess.Value(ctxSessID{}).(string)
+		held[acc] = append(held[acc], s.placeHolder(sid))
+	}
+	for acc, holders := range held {
+		ctx, cancel := context.WithTimeout(s.ctx, s.bindLease/3)
+		if err := s.st.RenewBinds(ctx, acc, holders, s.bindLease, s.now()); err != nil {
+			s.log.Warn("smsc: cannot renew max_binds places", "account", acc, "err", err)
 		}
+		cancel()
 	}
 }

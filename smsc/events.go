@@ -145,21 +145,10 @@ func (s *Server) clusterEvents() error {
 	}
 	s.stopEvents = stop
 	s.events.shared.Store(true)
-	s.workers.Add(1)
-	go func() {
-		defer s.workers.Done()
-		t := time.NewTicker(watchAnnounce)
-		defer t.Stop()
-		for {
-			select {
-			case <-s.ctx.Done():
-				return
-			case <-t.C:
-			}
-			if s.events.n.Load() > 0 {
-				s.announceWatch()
-			}
+	s.every(watchAnnounce, func() {
+		if s.events.n.Load() > 0 {
+			s.announceWatch()
 		}
-	}()
+	})
 	return nil
 }

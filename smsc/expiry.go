@@ -8,23 +8,16 @@ import (
 	"github.com/smppstack/smpp/smsc/store"
 )
 
-// expiryLoop expires the messages of accounts that have no receiver bound on
-// this node: they are never handed out, so their validity is checked by
-// reading their queue (without taking the messages). An expired message
-// gets its EXPIRED state (and receipt) once; the queue entry itself is
-// acknowledged when a receiver later binds and the worker meets it.
-func (s *Server) expiryLoop() {
-	defer s.workers.Done()
+// expirySweeper returns the sweep, run every expiry_sweep, that expires the
+// messages of accounts that have no receiver bound on this node: they are
+// never handed out, so their validity is checked by reading their queue
+// (without taking the messages). An expired message gets its EXPIRED state
+// (and receipt) once; the queue entry itself is acknowledged when a
+// receiver later binds and the worker meets it.
+func (s *Server) expirySweeper() func() {
 	every := time.Duration(s.cfg.ExpirySweep)
-	t := time.NewTicker(every)
-	defer t.Stop()
 	done := map[string]time.Time{} // ids already expired → when, to skip them
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-		}
+	return func() {
 		now := s.now()
 		for id := range s.accountMap() {
 			s.mu.Lock()

@@ -21,37 +21,27 @@ func (s *Server) connState2(sess *smpp.Session, st smpp.State) {
 	}
 }
 
-// outbindLoop periodically connects, with outbind, to the ESMEs whose
-// accounts configure an outbind target and have messages waiting but no
-// receiver bound on this node (SMPP v3.4 §2.2.1).
-func (s *Server) outbindLoop() {
-	defer s.workers.Done()
-	t := time.NewTicker(time.Duration(s.cfg.OutbindInterval))
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
+// outbindSweep connects, with outbind, to the ESMEs whose accounts
+// configure an outbind target and have messages waiting but no receiver
+// bound on this node (SMPP v3.4 §2.2.1). It runs every outbind interval.
+func (s *Server) outbindSweep() {
+	for id, acc := range s.accountMap() {
+		if acc.cfg.Outbind == nil || acc.cfg.Disabled {
+			continue
 		}
-		for id, acc := range s.accountMap() {
-			if acc.cfg.Outbind == nil || acc.cfg.Disabled {
-				continue
-			}
-			s.mu.Lock()
-			rs := s.receivers[id]
-			s.mu.Unlock()
-			if rs != nil && rs.pick() != nil {
-				continue
-			}
-			ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
-			depth, err := s.st.QueueDepth(ctx, id)
-			cancel()
-			if err != nil || depth == 0 {
-				continue
-			}
-			s.outbind(id, acc.cfg.Outbind)
+		s.mu.Lock()
+		rs := s.receivers[id]
+		s.mu.Unlock()
+		if rs != nil && rs.pick() != nil {
+			continue
 		}
+		ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+		depth, err := s.st.QueueDepth(ctx, id)
+		cancel()
+		if err != nil || depth == 0 {
+			continue
+		}
+		s.outbind(id, acc.cfg.Outbind)
 	}
 }
 

@@ -207,12 +207,10 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.listener = l
 	go s.smpp.Serve(l)
-	s.workers.Add(2)
-	go s.outbindLoop()
-	go s.expiryLoop()
+	s.every(time.Duration(s.cfg.OutbindInterval), s.outbindSweep)
+	s.every(time.Duration(s.cfg.ExpirySweep), s.expirySweeper())
 	if s.sharedStore() {
-		s.workers.Add(1)
-		go s.bindsLoop()
+		s.every(s.bindLease/3, s.renewPlaces)
 	}
 	if err := s.serveNode(); err != nil {
 		s.log.Warn("smsc: other nodes cannot list or unbind this node's sessions", "err", err)
@@ -271,6 +269,24 @@ func (s *Server) cleanup() {
 	if s.ownSt && s.st != nil {
 		s.st.Close()
 	}
+}
+
+// every calls fn every d, on a worker, until the server stops.
+func (s *Server) every(d time.Duration, fn func()) {
+	s.workers.Add(1)
+	go func() {
+		defer s.workers.Done()
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.ctx.Done():
+				return
+			case <-t.C:
+			}
+			fn()
+		}
+	}()
 }
 
 // sharedStore reports whether other nodes may write to the store: it is an
