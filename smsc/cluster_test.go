@@ -2,6 +2,7 @@ package smsc
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -292,4 +293,41 @@ func TestClusterEvents(t *testing.T) {
 			t.Fatal("node 1's subscriber did not see the bind on node 2")
 		}
 	}
+}
+
+// TestClusterPhones: a virtual phone's inbox lists the messages the
+// simulated network handled for it on any node that shares the store.
+func TestClusterPhones(t *testing.T) {
+	t.Parallel()
+	ns := startNATS(t)
+	cfg := func(node string) Config {
+		return Config{Node: node, Accounts: []Account{{SystemID: "a", Password: "pa"}},
+			Network: NetworkConfig{Delay: Duration(time.Millisecond)}}
+	}
+	opt := WithStoreOptions(store.Options{URL: ns.ClientURL()})
+	n1 := startSMSC(t, cfg("n1"), opt)
+	n2 := startSMSC(t, cfg("n2"), opt)
+	a1 := dialESME(t, n1.SMPPAddr().String(), "a", "pa", dialOpts{})
+	a2 := dialESME(t, n2.SMPPAddr().String(), "a", "pa", dialOpts{})
+	const number, each = "339900000077", 10
+	for i := range each {
+		for _, a := range []*esme{a1, a2} {
+			a.submit(&pdu.SubmitSM{SourceAddr: "100", DestinationAddr: number, ShortMessage: []byte(fmt.Sprintf("hello %d", i))})
+		}
+	}
+	waitFor(t, 10*time.Second, "both nodes to deliver to the phone", func() bool {
+		return len(n1.PhoneMessages(number))+len(n2.PhoneMessages(number)) == 2*each
+	})
+	for _, n := range []*Server{n1, n2} {
+		got := n.ClusterPhoneMessages(t.Context(), number)
+		if len(got) != 2*each {
+			t.Fatalf("node %s lists %d messages for the phone, want %d (this node handled %d)", n.cfg.Node, len(got), 2*each, len(n.PhoneMessages(number)))
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i].Time.Before(got[i-1].Time) {
+				t.Fatalf("node %s: messages not oldest first", n.cfg.Node)
+			}
+		}
+	}
+	t.Logf("n1 handled %d, n2 %d", len(n1.PhoneMessages(number)), len(n2.PhoneMessages(number)))
 }

@@ -34,6 +34,10 @@ func (s *Server) serveNode() error {
 			b, _ := json.Marshal(nodeSessions{Instance: s.instance, Sessions: s.Sessions()})
 			return b
 		},
+		Phone: func(number string) []byte {
+			b, _ := json.Marshal(nodePhone{Instance: s.instance, Messages: s.PhoneMessages(number)})
+			return b
+		},
 		Kick: s.kickLocal,
 	})
 	if err != nil {
@@ -51,7 +55,7 @@ func (s *Server) ClusterSessions(ctx context.Context) []SessionInfo {
 	if !s.sharedStore() || s.st == nil {
 		return out
 	}
-	answers, err := s.st.GatherSessions(ctx, clusterWait)
+	answers, err := s.st.Gather(ctx, "sessions", nil, clusterWait)
 	if err != nil {
 		s.log.Warn("smsc: cannot gather the other nodes' sessions", "err", err)
 	}
@@ -80,4 +84,34 @@ func (s *Server) kickRemote(ctx context.Context, id string) bool {
 		s.log.Warn("smsc: cannot ask another node to unbind a session", "session", id, "err", err)
 	}
 	return ok
+}
+
+// nodePhone is one node's answer to a phone request.
+type nodePhone struct {
+	Instance string         `json:"instance"`
+	Messages []PhoneMessage `json:"messages"`
+}
+
+// ClusterPhoneMessages returns the messages the simulated networks of every
+// node that shares the store handled for number, oldest first (this node's
+// alone with a store of its own). A node that does not answer within 300 ms
+// is left out.
+func (s *Server) ClusterPhoneMessages(ctx context.Context, number string) []PhoneMessage {
+	out := s.PhoneMessages(number)
+	if !s.sharedStore() || s.st == nil {
+		return out
+	}
+	answers, err := s.st.Gather(ctx, "phone", []byte(number), clusterWait)
+	if err != nil {
+		s.log.Warn("smsc: cannot gather the other nodes' phone messages", "err", err)
+	}
+	for _, a := range answers {
+		var np nodePhone
+		if json.Unmarshal(a, &np) != nil || np.Instance == s.instance {
+			continue
+		}
+		out = append(out, np.Messages...)
+	}
+	slices.SortStableFunc(out, func(a, b PhoneMessage) int { return a.Time.Compare(b.Time) })
+	return out
 }

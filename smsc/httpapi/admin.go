@@ -523,7 +523,7 @@ type PhoneMessage struct {
 func (a *api) phoneMessages(w http.ResponseWriter, r *http.Request, _ principal) {
 	number := strings.TrimPrefix(r.PathValue("number"), "+")
 	out := []PhoneMessage{}
-	for _, m := range a.b.PhoneMessages(number) {
+	for _, m := range a.b.ClusterPhoneMessages(r.Context(), number) {
 		out = append(out, PhoneMessage{ID: m.ID, From: m.From, Text: m.Text, Time: m.Time, State: m.State, Part: m.Part})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"number": number, "messages": out})

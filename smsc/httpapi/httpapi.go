@@ -88,7 +88,7 @@ type Admin interface {
 	Network() smsc.NetworkConfig
 	SetNetwork(cfg smsc.NetworkConfig) error
 	InjectMO(ctx context.Context, from, to string, dc pdu.DataCoding, ud []byte, esm pdu.ESMClass) (string, error)
-	PhoneMessages(number string) []smsc.PhoneMessage
+	ClusterPhoneMessages(ctx context.Context, number string) []smsc.PhoneMessage
 }
 
 // Observer feeds metrics, stats, health and live events.

@@ -10,13 +10,17 @@ import (
 
 // Requests between the nodes that share a store, over its NATS connection:
 // the admin's view of the cluster's sessions, and an unbind of a session
-// held by another node. Subjects: <prefix>.nodes.sessions (every node
-// answers) and <prefix>.nodes.<node>.kick (the node named answers).
+// held by another node, and the virtual phones' messages. Subjects:
+// <prefix>.nodes.sessions and <prefix>.nodes.phone (every node answers),
+// <prefix>.nodes.<node>.kick (the node named answers).
 
 // NodeHandlers answer the requests of other nodes.
 type NodeHandlers struct {
 	// Sessions returns this node's sessions, encoded by the caller.
 	Sessions func() []byte
+	// Phone returns the messages this node's simulated network handled
+	// for one number, encoded by the caller.
+	Phone func(number string) []byte
 	// Kick unbinds this node's session id and reports whether it had it.
 	Kick func(ctx context.Context, id string) bool
 }
@@ -24,8 +28,13 @@ type NodeHandlers struct {
 // ServeNode answers other nodes' requests for the node named node until
 // the returned stop is called.
 func (s *Store) ServeNode(node string, h NodeHandlers) (stop func(), err error) {
-	sub1, err := s.nc.Subscribe(s.prefix+".nodes.sessions", func(m *nats.Msg) {
-		m.Respond(h.Sessions())
+	sub1, err := s.nc.Subscribe(s.prefix+".nodes.*", func(m *nats.Msg) {
+		switch m.Subject[len(s.prefix)+len(".nodes."):] {
+		case "sessions":
+			m.Respond(h.Sessions())
+		case "phone":
+			m.Respond(h.Phone(string(m.Data)))
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: serve node: %w", err)
@@ -47,19 +56,20 @@ func (s *Store) ServeNode(node string, h NodeHandlers) (stop func(), err error) 
 	return func() { sub1.Unsubscribe(); sub2.Unsubscribe() }, nil
 }
 
-// GatherSessions asks every node for its sessions and returns the answers
+// Gather asks every node for its sessions (what "sessions") or for the
+// messages of the virtual phone data (what "phone") and returns the answers
 // that arrive within wait (the number of nodes is not known: a node that
 // answers later is left out).
-func (s *Store) GatherSessions(ctx context.Context, wait time.Duration) ([][]byte, error) {
+func (s *Store) Gather(ctx context.Context, what string, data []byte, wait time.Duration) ([][]byte, error) {
 	inbox := nats.NewInbox()
 	ch := make(chan *nats.Msg, 64)
 	sub, err := s.nc.ChanSubscribe(inbox, ch)
 	if err != nil {
-		return nil, fmt.Errorf("store: sessions: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer sub.Unsubscribe()
-	if err := s.nc.PublishRequest(s.prefix+".nodes.sessions", inbox, nil); err != nil {
-		return nil, fmt.Errorf("store: sessions: %w", err)
+	if err := s.nc.PublishRequest(s.prefix+".nodes."+what, inbox, data); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	t := time.NewTimer(wait)
 	defer t.Stop()
